@@ -1,0 +1,55 @@
+"""Every path llmpath uses, from one place, with environment overrides.
+
+LLMPATH_HOME names the data directory (default: the platform's user data directory);
+LLMPATH_ROADMAP names a roadmap file to use instead of the bundled one.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "llmpath"
+DATABASE_NAME = "llmpath.db"
+SNAPSHOT_NAME = "snapshot.json"
+
+
+@dataclass(frozen=True)
+class Paths:
+    data_dir: Path
+    roadmap: Path
+    roadmap_is_bundled: bool
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / DATABASE_NAME
+
+    @property
+    def snapshot(self) -> Path:
+        return self.data_dir / SNAPSHOT_NAME
+
+
+def data_dir() -> Path:
+    home = os.environ.get("LLMPATH_HOME")
+    if home:
+        return Path(home).expanduser()
+    import platformdirs  # only when no override: keeps the common scripted path light
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def bundled_roadmap() -> Path:
+    installed = Path(__file__).parent / "data" / "roadmap.yaml"
+    if installed.is_file():
+        return installed
+    # An editable install or a source checkout: the dataset lives at the repository's top.
+    return Path(__file__).resolve().parents[2] / "data" / "roadmap.yaml"
+
+
+def resolve(roadmap: str | os.PathLike[str] | None = None) -> Paths:
+    """The paths in use; `roadmap` (the --roadmap option) wins over LLMPATH_ROADMAP."""
+    chosen = roadmap or os.environ.get("LLMPATH_ROADMAP")
+    if chosen:
+        return Paths(data_dir(), Path(chosen).expanduser(), roadmap_is_bundled=False)
+    return Paths(data_dir(), bundled_roadmap(), roadmap_is_bundled=True)

@@ -1,0 +1,253 @@
+"""The roadmap's typed schema, shared by the YAML loader, the store and the read snapshot.
+
+Standard library only: the read commands build these objects from the JSON snapshot without
+importing YAML or SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+PRIORITIES = ("Essential", "Important", "Recommended")
+ESTIMATE_UNITS = ("weeks", "months")
+WEEKS_PER_MONTH = 52 / 12
+
+
+@dataclass(frozen=True)
+class Resource:
+    title: str
+    url: str | None = None
+    serves: str | None = None  # the checklist point it serves ("for" in the YAML)
+
+
+@dataclass(frozen=True)
+class ChecklistGroup:
+    title: str | None
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    min: int
+    max: int | None
+    unit: str
+
+    def text(self) -> str:
+        span = f"{self.min}-{self.max}" if self.max is not None else f"{self.min}+"
+        return f"{span} {self.unit}"
+
+    def weeks(self) -> tuple[float, float | None]:
+        factor = WEEKS_PER_MONTH if self.unit == "months" else 1.0
+        high = self.max * factor if self.max is not None else None
+        return self.min * factor, high
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    id: str
+    title: str
+    stage: str
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    title: str
+    topics: tuple[str, ...]  # in track order, modules already expanded
+    modules: tuple[str, ...] = ()
+    summary: str | None = None
+    body: str | None = None
+    level: str | None = None
+    estimate: Estimate | None = None
+    prerequisites: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Track:
+    id: str
+    title: str
+    stages: tuple[Stage, ...]
+    description: str | None = None
+    source: str | None = None
+    estimate: str | None = None
+    paper_target: int | None = None
+    entry_points: tuple[EntryPoint, ...] = ()
+    recommended_path: tuple[str, ...] = ()
+
+    def topic_ids(self) -> list[str]:
+        return [topic_id for stage in self.stages for topic_id in stage.topics]
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str
+    title: str
+    number: int | None = None
+    difficulty: str | None = None
+    prerequisites: tuple[str, ...] = ()
+    prerequisites_note: str | None = None
+    body: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    module: str | None = None
+    kind: str = "topic"
+    optional: bool = False
+    body: str = ""
+    checklist: tuple[ChecklistGroup, ...] = ()
+    resources: tuple[Resource, ...] = ()
+    prerequisites: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    retired: bool = False
+
+
+@dataclass(frozen=True)
+class Paper:
+    id: str
+    title: str
+    year: int | None = None
+    arxiv: str | None = None
+    priority: str = "Recommended"
+    contribution: str | None = None
+    topics: tuple[str, ...] = ()
+    also_known_as: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str | None:
+        return f"https://arxiv.org/abs/{self.arxiv}" if self.arxiv else None
+
+
+@dataclass(frozen=True)
+class Roadmap:
+    version: int
+    default_track: str
+    tracks: tuple[Track, ...]
+    modules: dict[str, Module]
+    topics: dict[str, Topic]
+    papers: dict[str, Paper]
+    _stage_index: dict[str, tuple[Track, Stage]] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for track in self.tracks:
+            for stage in track.stages:
+                self._stage_index[stage.id] = (track, stage)
+
+    def track(self, track_id: str) -> Track | None:
+        return next((t for t in self.tracks if t.id == track_id), None)
+
+    def stage(self, stage_id: str) -> tuple[Track, Stage] | None:
+        return self._stage_index.get(stage_id)
+
+    def module_topics(self, module_id: str) -> list[str]:
+        return [t.id for t in self.topics.values() if t.module == module_id and not t.retired]
+
+    def unit_topics(self, unit_id: str) -> list[str]:
+        """The topics a topic, module or stage id stands for."""
+        if unit_id in self.topics:
+            return [unit_id]
+        if unit_id in self.modules:
+            return self.module_topics(unit_id)
+        found = self.stage(unit_id)
+        return list(found[1].topics) if found else []
+
+    def display_title(self, topic_id: str) -> str:
+        """A topic's title with its module, since section titles repeat across modules."""
+        topic = self.topics[topic_id]
+        module = self.modules.get(topic.module) if topic.module else None
+        return f"{module.title} › {topic.title}" if module else topic.title
+
+    def requirements(self, track: Track, topic_id: str) -> list[str]:
+        """Topic ids that must be done or skipped before `topic_id` on `track`.
+
+        A topic's own prerequisites, its module's, and those of the stage that holds it on this
+        track: a stage's prerequisites (002's levels build on each other) apply on its own track only.
+        """
+        topic = self.topics[topic_id]
+        units = list(topic.prerequisites)
+        if topic.module and topic.module in self.modules:
+            units += self.modules[topic.module].prerequisites
+        for stage in track.stages:
+            if topic_id in stage.topics:
+                units += stage.prerequisites
+        required: list[str] = []
+        for unit in units:
+            for req in self.unit_topics(unit):
+                if req != topic_id and req not in required:
+                    required.append(req)
+        return required
+
+    # --- JSON, for the read snapshot ------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "default_track": self.default_track,
+            "tracks": [asdict(t) for t in self.tracks],
+            "modules": [asdict(m) for m in self.modules.values()],
+            "topics": [asdict(t) for t in self.topics.values()],
+            "papers": [asdict(p) for p in self.papers.values()],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Roadmap:
+        return cls(
+            version=data["version"],
+            default_track=data["default_track"],
+            tracks=tuple(_track(t) for t in data["tracks"]),
+            modules={m["id"]: _module(m) for m in data["modules"]},
+            topics={t["id"]: _topic(t) for t in data["topics"]},
+            papers={p["id"]: _paper(p) for p in data["papers"]},
+        )
+
+
+def _estimate(data: dict[str, Any] | None) -> Estimate | None:
+    return Estimate(**data) if data else None
+
+
+def _stage(data: dict[str, Any]) -> Stage:
+    return Stage(
+        **{
+            **data,
+            "topics": tuple(data["topics"]),
+            "modules": tuple(data["modules"]),
+            "prerequisites": tuple(data["prerequisites"]),
+            "estimate": _estimate(data["estimate"]),
+        }
+    )
+
+
+def _track(data: dict[str, Any]) -> Track:
+    return Track(
+        **{
+            **data,
+            "stages": tuple(_stage(s) for s in data["stages"]),
+            "entry_points": tuple(EntryPoint(**e) for e in data["entry_points"]),
+            "recommended_path": tuple(data["recommended_path"]),
+        }
+    )
+
+
+def _module(data: dict[str, Any]) -> Module:
+    return Module(**{**data, "prerequisites": tuple(data["prerequisites"])})
+
+
+def _topic(data: dict[str, Any]) -> Topic:
+    return Topic(
+        **{
+            **data,
+            "checklist": tuple(ChecklistGroup(g["title"], tuple(g["items"])) for g in data["checklist"]),
+            "resources": tuple(Resource(**r) for r in data["resources"]),
+            "prerequisites": tuple(data["prerequisites"]),
+            "aliases": tuple(data["aliases"]),
+            "sources": tuple(data["sources"]),
+        }
+    )
+
+
+def _paper(data: dict[str, Any]) -> Paper:
+    return Paper(**{**data, "topics": tuple(data["topics"]), "also_known_as": tuple(data["also_known_as"])})

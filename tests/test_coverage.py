@@ -1,0 +1,129 @@
+"""Every module, section, skill, project, subsection, step and paper of the sources is in the dataset.
+
+The seed files are parsed here independently of how the dataset was made, and each unit must map to
+a topic (through its `sources`) or to a paper of the catalog.
+"""
+
+import re
+
+import pytest
+
+from llmpath import paths
+from llmpath.loader import load_roadmap
+
+
+@pytest.fixture(scope="module")
+def roadmap():
+    return load_roadmap(paths.bundled_roadmap())
+
+
+@pytest.fixture(scope="module")
+def sources(roadmap):
+    index = {}
+    for topic in roadmap.topics.values():
+        for source in topic.sources:
+            index.setdefault(source, []).append(topic)
+    return index
+
+
+def seed(seeds, prefix):
+    return next(seeds.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+
+
+def heading(text):
+    """A seed heading without its broken emoji bytes."""
+    text = re.sub(r"^[^A-Za-z0-9\"(]+", "", text)
+    return re.sub(r"[^A-Za-z0-9)\".:]+$", "", text).strip()
+
+
+def norm(text):
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def test_developer_modules_and_sections(seeds, roadmap, sources):
+    text = seed(seeds, "003")
+    modules = re.findall(r"^## (\d+)\. (.+)$", text, re.M)
+    assert len(modules) == 22
+    found = 0
+    for block in re.split(r"^(?=## \d+\. )", text, flags=re.M)[1:]:
+        number, title = re.match(r"## (\d+)\. (.+)", block).groups()
+        assert any(m.number == int(number) and m.title == title for m in roadmap.modules.values()), title
+        for section in re.findall(r"^### (.+)$", block, re.M):
+            key = f"003 > {number}. {title} > {section}"
+            assert key in sources, key
+            (topic,) = sources[key]
+            assert roadmap.modules[topic.module].title == title
+            found += 1
+    assert found == 132
+    for group in re.findall(r"^\*\*(.+)\*\*$", text.split("### Prerequisites")[1].split("---")[0], re.M):
+        assert f"003 > Prerequisites > {group}" in sources, group
+
+
+def test_developer_parts_are_stages_with_estimates(seeds, roadmap):
+    text = seed(seeds, "003")
+    rows = re.findall(r"\| \*\*(.+?)\*\* \| .+? \| (\d+-\d+ weeks) \|", text)
+    stages = {s.title: s for s in roadmap.track("developer").stages}
+    assert len(rows) == 4
+    for title, estimate in rows:
+        assert stages[heading(title)].estimate.text() == estimate
+
+
+def test_specialist_skills_projects_and_levels(seeds, roadmap, sources):
+    text = seed(seeds, "002")
+    overview, details = text.split("## Career Progression Summary")
+    skills = [heading(h) for h in re.findall(r"^## (.+)$", details, re.M)]
+    assert len(skills) == 36
+    for skill in skills:
+        assert f"002 > Detailed Skill Exploration > {skill}" in sources, skill
+    levels = re.split(r"^(?=## \d\. )", overview, flags=re.M)[1:]
+    projects = 0
+    stages = roadmap.track("specialist").stages
+    for level, stage in zip(levels, stages):
+        number, title = re.match(r"## (\d)\. (.+)", level).groups()
+        assert stage.title == title
+        duration = re.search(r"\*\*Duration:\*\* (\d+)", level).group(1)
+        assert stage.estimate.min == int(duration) and stage.estimate.unit == "months"
+        for item in re.findall(r"^- (.+)$", level.split("Projects:\n")[-1], re.M):
+            assert f"002 > {number}. {title} > Projects > {item}" in sources, item
+            projects += 1
+    assert projects == 16
+
+
+def test_complete_subsections(seeds, sources):
+    text = seed(seeds, "001")
+    subsections = re.findall(r"^(\d+\.\d+) (.+)$", text, re.M)
+    assert len(subsections) == 23
+    for number, title in subsections:
+        assert f"001 > {number} {title}" in sources, title
+
+
+def test_researcher_steps_keep_the_sources_words(seeds, sources):
+    text = seed(seeds, "000")
+    steps = text.split("Required steps are marked")[1].split("Ready to start")[0].strip().splitlines()[1:]
+    assert len(steps) == 12
+    for n, words in enumerate(steps, start=1):
+        (topic,) = sources[f"000 > Step {n}"]
+        assert words in topic.body
+
+
+def test_the_must_read_table_is_in_the_catalog(seeds, roadmap):
+    text = seed(seeds, "000")
+    rows = re.findall(r"^\| (.+?) \| (\d{4}) \| (.+?) \| (Essential|Important) \|$", text, re.M)
+    assert len(rows) == 10
+    for title, year, contribution, priority in rows:
+        paper = next(p for p in roadmap.papers.values() if title in (p.title, *p.also_known_as))
+        assert (paper.year, paper.contribution, paper.priority) == (int(year), contribution, priority)
+
+
+def test_every_named_paper_is_in_the_catalog(seeds, roadmap, sources):
+    haystacks = [norm(" ".join((p.id, p.title, p.contribution or "", *p.also_known_as))) for p in roadmap.papers.values()]
+    text = seed(seeds, "001")
+    named = [r for r in re.findall(r"Resource: (.+)$", text, re.M) if re.search(r"\bpapers?\b", r, re.I)]
+    assert len(named) >= 15
+    for resource in named:
+        name = norm(re.sub(r"\(.*?paper\)|\bpapers?\b", "", resource, flags=re.I))
+        assert any(name in hay for hay in haystacks), resource
+    for name in ("Switch Transformers", "LLM.int8()", "GPTQ", "Chain-of-Thought", "Self-Consistency", "ReAct",
+                 "CLIP", "ROME", "GloVe", "Word2Vec", "LoRA", "QLoRA", "DPO", "FlashAttention", "Mamba",
+                 "SimCSE", "InstructGPT", "GPT-3", "BERT", "RAG", "Chinchilla", "LLaVA", "Tree of Thoughts"):
+        assert any(norm(name) in hay for hay in haystacks), name

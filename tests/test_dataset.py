@@ -1,0 +1,145 @@
+"""The bundled roadmap loads, validates, and holds clean text."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from llmpath import paths
+from llmpath.loader import load_roadmap
+
+MOJIBAKE = re.compile(r"[\u00c0-\u024f\u0370-\u03ff\u2018-\u201e\u2020-\u2122\uf8ff\U0001f000-\U0001faff\u2600-\u27bf]")
+
+
+@pytest.fixture(scope="module")
+def roadmap():
+    return load_roadmap(paths.bundled_roadmap())
+
+
+def all_text(roadmap):
+    for track in roadmap.tracks:
+        yield track.title
+        yield track.description or ""
+        for stage in track.stages:
+            yield stage.title
+            yield stage.summary or ""
+            yield stage.body or ""
+    for module in roadmap.modules.values():
+        yield module.title
+    for topic in roadmap.topics.values():
+        yield topic.title
+        yield topic.body
+        for group in topic.checklist:
+            yield group.title or ""
+            yield from group.items
+        for res in topic.resources:
+            yield res.title
+    for paper in roadmap.papers.values():
+        yield paper.title
+        yield paper.contribution or ""
+
+
+def test_bundled_roadmap_is_found_and_valid(roadmap):
+    assert paths.bundled_roadmap().name == "roadmap.yaml"
+    assert {t.id for t in roadmap.tracks} == {"developer", "specialist", "complete", "researcher"}
+    assert roadmap.default_track == "developer"
+
+
+def test_track_sizes_follow_the_sources(roadmap):
+    developer = roadmap.track("developer")
+    assert [s.id for s in developer.stages][1:] == [f"developer-part-{n}" for n in range(1, 5)]
+    module_topics = [t for t in developer.topic_ids() if roadmap.topics[t].module]
+    assert len(module_topics) == 132
+    assert len({roadmap.topics[t].module for t in module_topics}) == 22
+    specialist = roadmap.track("specialist")
+    kinds = [roadmap.topics[t].kind for t in specialist.topic_ids()]
+    assert kinds.count("topic") == 36 and kinds.count("project") == 16
+    assert len(roadmap.track("complete").topic_ids()) == 23
+    assert len(roadmap.track("researcher").topic_ids()) == 12
+
+
+def test_estimates_carry_the_sources_figures(roadmap):
+    part1 = roadmap.stage("developer-part-1")[1]
+    assert part1.estimate.text() == "12-20 weeks"
+    expert = roadmap.stage("specialist-expert")[1]
+    assert expert.estimate.text() == "12+ months"
+    assert expert.level == "Researcher Expert"
+
+
+def test_modules_carry_difficulty_and_prerequisites(roadmap):
+    transformer = roadmap.modules["transformer"]
+    assert transformer.difficulty == "Advanced"
+    assert transformer.prerequisites_note == "Neural networks, linear algebra"
+    assert set(transformer.prerequisites) == {"nn-foundations", "math-foundations"}
+
+
+def test_repeated_section_titles_are_told_apart_by_module(roadmap):
+    applications = [t for t in roadmap.topics.values() if t.title == "Applications"]
+    assert len(applications) > 1
+    shown = {roadmap.display_title(t.id) for t in applications}
+    assert len(shown) == len(applications)
+
+
+def test_shared_topics_serve_every_track_that_covers_them(roadmap):
+    tracks_of = {}
+    for track in roadmap.tracks:
+        for topic_id in track.topic_ids():
+            tracks_of.setdefault(topic_id, set()).add(track.id)
+    assert tracks_of["math-foundations"] == {"developer", "complete", "researcher"}
+    assert tracks_of["prompt-engineering"] == {"complete", "specialist"}
+    for topic_id, owners in tracks_of.items():
+        sources = {s.split(" > ")[0] for s in roadmap.topics[topic_id].sources}
+        assert len(sources) >= len(owners), topic_id
+
+
+def test_levels_build_on_each_other(roadmap):
+    specialist = roadmap.track("specialist")
+    required = roadmap.requirements(specialist, "linear-algebra")
+    assert "python-basics" in required and "project-telegram-bot" in required
+    # a stage's prerequisites hold on its own track only
+    complete = roadmap.track("complete")
+    assert roadmap.requirements(complete, "scaling-laws") == []
+
+
+def test_researcher_steps_are_marked_required_or_optional(roadmap):
+    steps = [roadmap.topics[t] for t in roadmap.track("researcher").topic_ids()]
+    assert [s.optional for s in steps].count(True) == 3
+
+
+def test_text_is_clean(roadmap):
+    for text in all_text(roadmap):
+        assert not MOJIBAKE.search(text), text
+
+
+def test_links_are_only_those_the_sources_give(roadmap, seeds):
+    source_text = "".join(p.read_text(encoding="utf-8") for p in seeds.glob("*.txt"))
+    for topic in roadmap.topics.values():
+        for res in topic.resources:
+            if res.url:
+                assert res.url in source_text, (topic.id, res.url)
+    for paper in roadmap.papers.values():
+        if paper.url:
+            assert re.fullmatch(r"https://arxiv\.org/abs/\d{4}\.\d{4,5}", paper.url)
+
+
+def test_papers_have_unique_arxiv_ids_and_belong_to_topics(roadmap):
+    arxiv = [p.arxiv for p in roadmap.papers.values() if p.arxiv]
+    assert len(arxiv) == len(set(arxiv))
+    assert all(p.topics for p in roadmap.papers.values())
+    essentials = [p for p in roadmap.papers.values() if p.priority == "Essential"]
+    assert len(essentials) == 7
+
+
+def test_uses_the_c_loader_where_pyyaml_has_it():
+    import yaml
+
+    assert hasattr(yaml, "CSafeLoader") == yaml.__with_libyaml__
+
+
+def test_dataset_ships_inside_the_wheel():
+    """The wheel maps data/roadmap.yaml into the package, where bundled_roadmap() looks first."""
+    import tomllib
+
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    mapping = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert mapping == {"data/roadmap.yaml": "llmpath/data/roadmap.yaml"}

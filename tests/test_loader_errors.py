@@ -1,0 +1,195 @@
+"""Each validation error names the file, the entry's path and what is wrong."""
+
+import copy
+
+import pytest
+import yaml
+
+from llmpath.errors import RoadmapError
+from llmpath.loader import load_roadmap, parse_roadmap
+
+VALID = {
+    "version": 1,
+    "default_track": "main",
+    "tracks": [
+        {
+            "id": "main",
+            "title": "Main",
+            "entry_points": [{"id": "late", "title": "Late start", "stage": "second"}],
+            "stages": [
+                {"id": "first", "title": "First", "topics": ["alpha", "beta"]},
+                {"id": "second", "title": "Second", "modules": ["mod"], "estimate": {"min": 2, "max": 4, "unit": "weeks"}},
+            ],
+        }
+    ],
+    "modules": [{"id": "mod", "title": "Module", "prerequisites": ["first"]}],
+    "topics": [
+        {"id": "alpha", "title": "Alpha", "checklist": ["one", "two"]},
+        {"id": "beta", "title": "Beta", "prerequisites": ["alpha"], "resources": [{"title": "Site", "url": "https://example.org"}]},
+        {"id": "gamma", "title": "Gamma", "module": "mod", "checklist": {"Group": ["x"]}},
+    ],
+    "papers": [{"id": "paper", "title": "A Paper", "year": 2020, "arxiv": "2001.08361", "priority": "Essential", "topics": ["alpha"]}],
+}
+
+
+def parse(data):
+    return parse_roadmap(yaml.safe_dump(data, sort_keys=False), "custom.yaml")
+
+
+def broken(change):
+    data = copy.deepcopy(VALID)
+    change(data)
+    with pytest.raises(RoadmapError) as info:
+        parse(data)
+    message = str(info.value)
+    assert message.startswith("custom.yaml: ")
+    assert "\n" not in message
+    return message
+
+
+def test_the_valid_example_loads():
+    roadmap = parse(VALID)
+    track = roadmap.track("main")
+    assert track.topic_ids() == ["alpha", "beta", "gamma"]
+    assert roadmap.requirements(track, "gamma") == ["alpha", "beta"]
+
+
+def test_missing_required_field():
+    message = broken(lambda d: d["topics"][1].pop("title"))
+    assert "topics[1] (beta): missing required field 'title'" in message
+
+
+def test_unknown_field():
+    assert "topics[0].titel" not in broken(lambda d: d["topics"][0].update(titel="x"))
+    assert "unknown field 'titel'" in broken(lambda d: d["topics"][0].update(titel="x"))
+
+
+def test_bad_slug():
+    assert "topics[0].id: 'Alpha One' is not a lowercase slug" in broken(lambda d: d["topics"][0].update(id="Alpha One"))
+
+
+def test_duplicate_topic_id():
+    message = broken(lambda d: d["topics"][1].update(id="alpha"))
+    assert "topics[1].id: id 'alpha' is already used by topics[0]" in message
+
+
+def test_topic_id_clashing_with_a_module():
+    assert "topics[2].id: id 'mod' is already used by modules[0]" in broken(lambda d: d["topics"][2].update(id="mod"))
+
+
+def test_unknown_prerequisite():
+    message = broken(lambda d: d["topics"][1]["prerequisites"].append("nowhere"))
+    assert "topics[1].prerequisites[1]: 'nowhere' is not a topic, module or stage id" in message
+
+
+def test_stage_names_an_unknown_topic():
+    message = broken(lambda d: d["tracks"][0]["stages"][0]["topics"].append("nowhere"))
+    assert "tracks[0].stages[0].topics[2]: 'nowhere' is not a topic id" in message
+
+
+def test_stage_names_an_unknown_module():
+    message = broken(lambda d: d["tracks"][0]["stages"][1].update(modules=["nowhere"]))
+    assert "tracks[0].stages[1].modules[0]: 'nowhere' is not a module id" in message
+
+
+def test_topic_on_no_track():
+    message = broken(lambda d: d["topics"].append({"id": "lost", "title": "Lost"}))
+    assert "topics[3] (lost): this topic is on no track" in message
+
+
+def test_topic_twice_on_one_track():
+    message = broken(lambda d: d["tracks"][0]["stages"][0]["topics"].append("gamma"))
+    assert "tracks[0].stages[1].modules[0]: topic 'gamma' is already on this track" in message
+
+
+def test_paper_names_an_unknown_topic():
+    assert "papers[0].topics[0]: 'nowhere' is not a topic id" in broken(lambda d: d["papers"][0].update(topics=["nowhere"]))
+
+
+def test_bad_arxiv_id():
+    assert "papers[0].arxiv: '17.06' is not an arXiv id" in broken(lambda d: d["papers"][0].update(arxiv="17.06"))
+
+
+def test_bad_priority():
+    assert "papers[0].priority: expected one of" in broken(lambda d: d["papers"][0].update(priority="Urgent"))
+
+
+def test_bad_year():
+    assert "papers[0].year: expected a whole number from 1900 to 2100" in broken(lambda d: d["papers"][0].update(year="soon"))
+
+
+def test_cycle():
+    message = broken(lambda d: d["topics"][0].update(prerequisites=["beta"]))
+    assert "prerequisites form a cycle: " in message and "alpha" in message and "beta" in message
+
+
+def test_module_requiring_itself():
+    assert "cycle: gamma -> gamma" in broken(lambda d: d["modules"][0].update(prerequisites=["mod"]))
+
+
+def test_bad_estimate_unit():
+    message = broken(lambda d: d["tracks"][0]["stages"][1]["estimate"].update(unit="days"))
+    assert "tracks[0].stages[1].estimate.unit: expected one of weeks, months" in message
+
+
+def test_unknown_default_track():
+    assert "default_track: 'other' is not a track id" in broken(lambda d: d.update(default_track="other"))
+
+
+def test_entry_point_outside_its_track():
+    message = broken(lambda d: d["tracks"][0]["entry_points"][0].update(stage="elsewhere"))
+    assert "tracks[0].entry_points[0].stage: 'elsewhere' is not a stage of track 'main'" in message
+
+
+def test_alias_clashing_with_an_id():
+    assert "topics[0].aliases[0]: 'beta' is already an id" in broken(lambda d: d["topics"][0].update(aliases=["beta"]))
+
+
+def test_checklist_of_the_wrong_shape():
+    assert "topics[0].checklist: expected a list of points" in broken(lambda d: d["topics"][0].update(checklist="one"))
+
+
+def test_resource_link_that_is_not_a_web_address():
+    assert "topics[1].resources[0].url: expected an http(s) address" in broken(
+        lambda d: d["topics"][1]["resources"][0].update(url="ftp://x")
+    )
+
+
+def test_entry_that_is_not_a_mapping():
+    assert "topics[1]: expected a mapping, got text" in broken(lambda d: d["topics"].__setitem__(1, "beta"))
+
+
+def test_wrong_format_version():
+    assert "version: this llmpath reads roadmap format 1, not 2" in broken(lambda d: d.update(version=2))
+
+
+def test_empty_file():
+    with pytest.raises(RoadmapError, match=r"^custom.yaml: the file is empty"):
+        parse_roadmap("", "custom.yaml")
+
+
+def test_not_yaml():
+    with pytest.raises(RoadmapError, match=r"^custom.yaml: line 3, column 1: not valid YAML"):
+        parse_roadmap("version: 1\ntracks: [oops\n", "custom.yaml")
+
+
+def test_key_given_twice():
+    with pytest.raises(RoadmapError, match=r"^custom.yaml: line 4: key 'title' appears twice"):
+        parse_roadmap("topics:\n  - id: a\n    title: A\n    title: B\n", "custom.yaml")
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(RoadmapError, match="roadmap file not found"):
+        load_roadmap(tmp_path / "nope.yaml")
+
+
+def test_directory_instead_of_file(tmp_path):
+    with pytest.raises(RoadmapError, match="is a directory"):
+        load_roadmap(tmp_path)
+
+
+def test_file_that_is_not_utf8(tmp_path):
+    path = tmp_path / "latin.yaml"
+    path.write_bytes("title: caf\xe9".encode("latin-1"))
+    with pytest.raises(RoadmapError, match="not UTF-8"):
+        load_roadmap(path)
