@@ -22,3 +22,32 @@ def seeds():
     if not SEEDS.is_dir():
         pytest.skip(f"source roadmaps not found at {SEEDS} (the ../shared/seeds folder beside the repository)")
     return SEEDS
+
+
+@pytest.fixture
+def cli():
+    """Run the real CLI in-process; a command that should succeed must exit 0."""
+    from typer.testing import CliRunner
+
+    from llmpath.cli import app
+
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0):
+        result = runner.invoke(app, list(args), catch_exceptions=False)
+        assert result.exit_code == code, f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+        if code:
+            assert "Traceback" not in result.stderr + result.stdout
+        return result
+
+    return run
+
+
+@pytest.fixture
+def cli_json(cli):
+    import json
+
+    def run(*args: str):
+        return json.loads(cli(*args, "--json").stdout)
+
+    return run

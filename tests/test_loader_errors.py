@@ -8,28 +8,9 @@ import yaml
 from llmpath.errors import RoadmapError
 from llmpath.loader import load_roadmap, parse_roadmap
 
-VALID = {
-    "version": 1,
-    "default_track": "main",
-    "tracks": [
-        {
-            "id": "main",
-            "title": "Main",
-            "entry_points": [{"id": "late", "title": "Late start", "stage": "second"}],
-            "stages": [
-                {"id": "first", "title": "First", "topics": ["alpha", "beta"]},
-                {"id": "second", "title": "Second", "modules": ["mod"], "estimate": {"min": 2, "max": 4, "unit": "weeks"}},
-            ],
-        }
-    ],
-    "modules": [{"id": "mod", "title": "Module", "prerequisites": ["first"]}],
-    "topics": [
-        {"id": "alpha", "title": "Alpha", "checklist": ["one", "two"]},
-        {"id": "beta", "title": "Beta", "prerequisites": ["alpha"], "resources": [{"title": "Site", "url": "https://example.org"}]},
-        {"id": "gamma", "title": "Gamma", "module": "mod", "checklist": {"Group": ["x"]}},
-    ],
-    "papers": [{"id": "paper", "title": "A Paper", "year": 2020, "arxiv": "2001.08361", "priority": "Essential", "topics": ["alpha"]}],
-}
+import samples
+
+VALID = samples.TINY
 
 
 def parse(data):
@@ -51,6 +32,7 @@ def test_the_valid_example_loads():
     roadmap = parse(VALID)
     track = roadmap.track("main")
     assert track.topic_ids() == ["alpha", "beta", "gamma"]
+    assert roadmap.requirements(roadmap.track("levels"), "delta") == ["alpha"]
     assert roadmap.requirements(track, "gamma") == ["alpha", "beta"]
 
 
@@ -94,7 +76,7 @@ def test_stage_names_an_unknown_module():
 
 def test_topic_on_no_track():
     message = broken(lambda d: d["topics"].append({"id": "lost", "title": "Lost"}))
-    assert "topics[3] (lost): this topic is on no track" in message
+    assert "topics[4] (lost): this topic is on no track" in message
 
 
 def test_topic_twice_on_one_track():

@@ -1,0 +1,54 @@
+"""Timing helpers shared by the bench scripts: run commands alternately, report median ratios."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+
+
+def wall_time(command: Sequence[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
+
+
+def alternate(commands: dict[str, Sequence[str]], env: dict[str, str], rounds: int) -> dict[str, float]:
+    """Median wall time of each command, run in turn round after round so drift hits all alike."""
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for name, command in commands.items():  # warm the file cache once
+        wall_time(command, env)
+    for _ in range(rounds):
+        for name, command in commands.items():
+            samples[name].append(wall_time(command, env))
+    return {name: statistics.median(times) for name, times in samples.items()}
+
+
+def llmpath_command() -> list[str]:
+    """The installed console script next to this interpreter, as a user runs it."""
+    script = Path(sys.executable).with_name("llmpath")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "llmpath"]
+
+
+def environment(home: Path) -> dict[str, str]:
+    env = dict(os.environ, LLMPATH_HOME=str(home), NO_COLOR="1", COLUMNS="80")
+    env.pop("LLMPATH_ROADMAP", None)
+    return env
+
+
+def report(title: str, medians: dict[str, float], reference: str, goal: float | None = None) -> None:
+    base = medians[reference]
+    print(f"\n{title}  (reference: {reference}, median {base * 1000:.1f} ms)")
+    for name, value in medians.items():
+        if name == reference:
+            continue
+        verdict = ""
+        if goal is not None:
+            verdict = "  ok" if value / base <= goal else f"  over the {goal}x goal"
+        print(f"  {name:<28} {value * 1000:7.1f} ms  {value / base:5.2f}x{verdict}")

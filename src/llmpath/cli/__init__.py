@@ -1,0 +1,52 @@
+"""The Typer app: a thin layer that parses, calls the domain and the store, and renders.
+
+Help is plain (rich_markup_mode=None) so `--help` never imports Rich; commands import Rich, the
+store and the loader only when they need them.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from .. import __version__
+from . import admin, study, views
+from .common import Options
+from .tracks import track_app
+
+app = typer.Typer(
+    name="llmpath",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=True,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"llmpath {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    roadmap: str = typer.Option(None, "--roadmap", help="Use this roadmap YAML file instead of the bundled one (or set LLMPATH_ROADMAP).", metavar="PATH"),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """Track your way through the LLM roadmap, from linear algebra to RLHF, RAG and research writing.
+
+    \b
+    Start with:
+      llmpath next          what to study now
+      llmpath done TOPIC    mark it done
+      llmpath progress      how far you are
+    """
+    ctx.obj = Options(roadmap=roadmap)
+
+
+study.register(app)
+views.register(app)
+app.add_typer(track_app, name="track")
+admin.register(app)

@@ -1,0 +1,37 @@
+"""`llmpath where`: the paths in use."""
+
+from __future__ import annotations
+
+import typer
+
+from .common import JSON_OPTION, handle_errors, paths_of, print_json
+
+
+def register(app: typer.Typer) -> None:
+    app.command("where")(where)
+
+
+@handle_errors
+def where(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
+    """Print the paths in use: data directory, database, snapshot and roadmap file.
+
+    \b
+    Example:
+      llmpath where --json
+    """
+    paths = paths_of(ctx)
+    found = {
+        "data_dir": str(paths.data_dir),
+        "database": str(paths.database),
+        "snapshot": str(paths.snapshot),
+        "roadmap": str(paths.roadmap),
+        "roadmap_is_bundled": paths.roadmap_is_bundled,
+    }
+    if as_json:
+        print_json(found)
+        return
+    origin = "bundled" if paths.roadmap_is_bundled else "custom: --roadmap or LLMPATH_ROADMAP"
+    typer.echo(f"data dir:  {paths.data_dir}")
+    typer.echo(f"database:  {paths.database}")
+    typer.echo(f"snapshot:  {paths.snapshot}")
+    typer.echo(f"roadmap:   {paths.roadmap} ({origin})")

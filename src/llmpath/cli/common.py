@@ -1,0 +1,62 @@
+"""What every command shares: the paths in use, the learner's state, errors and JSON output."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+import typer
+
+from .. import paths as paths_module
+from .. import snapshot
+from ..domain.state import State, from_snapshot
+from ..errors import LlmpathError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Options:
+    """Global options, set by the app's callback and kept on the root context."""
+
+    roadmap: str | None = None
+
+
+def paths_of(ctx: typer.Context) -> paths_module.Paths:
+    options = ctx.find_root().obj
+    return paths_module.resolve(options.roadmap if isinstance(options, Options) else None)
+
+
+def state_of(ctx: typer.Context) -> State:
+    return from_snapshot(snapshot.load(paths_of(ctx)))
+
+
+def handle_errors(command: F) -> F:
+    """Print a user-caused problem as one line on stderr and exit with its code, no traceback."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except LlmpathError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(error.exit_code) from None
+
+    return run  # type: ignore[return-value]
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def today() -> date:
+    return date.today()
+
+
+JSON_OPTION = typer.Option(False, "--json", help="Print JSON for scripts instead of text.")
+TRACK_OPTION = typer.Option(None, "--track", "-t", help="Look at this track instead of the active one.")

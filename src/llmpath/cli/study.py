@@ -1,0 +1,217 @@
+"""The daily loop: next, done, start, skip, undo, show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from ..domain.state import CLOSED, State, from_snapshot
+from ..schema import Track
+from .common import JSON_OPTION, TRACK_OPTION, handle_errors, paths_of, print_json, state_of, today
+
+NOTE_OPTION = typer.Option(None, "--note", help="A note to keep with this change.")
+ON_OPTION = typer.Option(None, "--on", help="The day it happened: YYYY-MM-DD, today or yesterday (default today).")
+TOPICS_ARGUMENT = typer.Argument(..., help="Topic ids, titles, unique prefixes or close matches; a module or stage id means all its topics.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("next")(next_step)
+    app.command("done")(done)
+    app.command("start")(start)
+    app.command("skip")(skip)
+    app.command("undo")(undo)
+    app.command("show")(show)
+
+
+def topic_json(state: State, topic_id: str) -> dict[str, Any]:
+    topic = state.roadmap.topics[topic_id]
+    return {
+        "id": topic.id,
+        "title": topic.title,
+        "display_title": state.roadmap.display_title(topic.id),
+        "module": topic.module,
+        "status": state.status(topic.id),
+        "optional": topic.optional,
+        "body": topic.body,
+        "checklist": [{"group": g.title, "items": list(g.items)} for g in topic.checklist],
+        "resources": [{"title": r.title, "url": r.url, "for": r.serves} for r in topic.resources],
+        "papers": [p.id for p in state.roadmap.papers.values() if topic.id in p.topics],
+        "sources": list(topic.sources),
+        "retired": topic.retired,
+    }
+
+
+@handle_errors
+def next_step(
+    ctx: typer.Context,
+    count: int = typer.Option(1, "--count", "-n", min=1, max=50, help="How many next steps to show."),
+    track: str = TRACK_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Show the next step: what you are on, or the first open topic whose prerequisites are met.
+
+    \b
+    Example:
+      llmpath next -n 3
+    """
+    from ..domain.planner import plan as make_plan
+    from ..domain.progress import tally
+
+    state = state_of(ctx)
+    chosen = state.track(track)
+    plan = make_plan(state, chosen, count)
+    percent = tally(state, chosen.topic_ids()).percent
+    if as_json:
+        items = []
+        for item in plan.suggestions:
+            data = topic_json(state, item.topic)
+            estimate = item.stage.estimate.text() if item.stage.estimate else None
+            items.append({**data, "stage": item.stage.id, "stage_title": item.stage.title, "estimate": estimate, "reason": item.reason})
+        blocked = [{"id": b.topic, "waiting_on": list(b.missing)} for b in plan.blocked]
+        print_json({"track": chosen.id, "percent": percent, "finished": plan.finished, "next": items, "blocked": blocked})
+        return
+    from ..render import make_console, render_next
+
+    render_next(make_console(), state, plan, percent)
+
+
+def _targets(state: State, queries: list[str]) -> list[str]:
+    """Topic ids for what the learner typed, in order, without repeats; all resolved before any change."""
+    from ..domain import matcher
+
+    ids: list[str] = []
+    for query in queries:
+        unit = matcher.resolve(state.roadmap, query, aliases=state.aliases)
+        for topic_id in state.roadmap.unit_topics(unit.id):
+            if topic_id not in ids:
+                ids.append(topic_id)
+    return ids
+
+
+def _home_track(state: State, topic_id: str) -> Track | None:
+    """The active track if the topic is on it, else the first track that holds it."""
+    active = state.active_track()
+    if topic_id in active.topic_ids():
+        return active
+    return next((t for t in state.roadmap.tracks if topic_id in t.topic_ids()), None)
+
+
+def _change(ctx: typer.Context, queries: list[str], status: str, note: str | None, on: str | None) -> None:
+    from ..domain.dates import parse_day
+    from ..store import service
+
+    paths = paths_of(ctx)
+    state = state_of(ctx)
+    day = parse_day(on, today()) if on else today()
+    clean_note = note.strip() if note else None
+    ids = _targets(state, queries)
+    changed, fresh = service.record_status(paths, ids, status, day, clean_note or None)
+    after = from_snapshot(fresh)
+
+    from ..render import make_console, mark, status_text
+
+    console = make_console()
+    for topic_id in ids:
+        title = after.roadmap.display_title(topic_id)
+        if topic_id in changed:
+            line = mark(status)
+            line.append(f" {title}  ")
+            line.append_text(status_text(status))
+            console.print(line)
+        else:
+            console.print(f"  {title}: already {status_text(status)}, nothing changed", style="dim")
+    if status != "done" and status != "in_progress":
+        return
+    for topic_id in changed:
+        home = _home_track(after, topic_id)
+        if home is None:
+            continue
+        missing = [r for r in after.roadmap.requirements(home, topic_id) if after.status(r) not in CLOSED]
+        if missing:
+            names = ", ".join(after.roadmap.display_title(m) for m in missing[:3])
+            more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+            console.print(f"notice: {after.roadmap.display_title(topic_id)} is ahead of its prerequisites ({names}{more})", style="yellow")
+
+
+@handle_errors
+def done(ctx: typer.Context, topics: list[str] = TOPICS_ARGUMENT, note: str = NOTE_OPTION, on: str = ON_OPTION) -> None:
+    """Mark topics done. Marking a done topic again changes nothing.
+
+    \b
+    Examples:
+      llmpath done tokenization-subword-algorithms
+      llmpath done "Embeddings Applications" --on 2026-11-20 --note "built a search demo"
+      llmpath done tokenization          (a module id: all six of its sections)
+    """
+    _change(ctx, topics, "done", note, on)
+
+
+@handle_errors
+def start(ctx: typer.Context, topics: list[str] = TOPICS_ARGUMENT, note: str = NOTE_OPTION, on: str = ON_OPTION) -> None:
+    """Mark topics in progress; `next` shows them first.
+
+    \b
+    Example:
+      llmpath start transformer-attention-mechanisms
+    """
+    _change(ctx, topics, "in_progress", note, on)
+
+
+@handle_errors
+def skip(ctx: typer.Context, topics: list[str] = TOPICS_ARGUMENT, note: str = NOTE_OPTION, on: str = ON_OPTION) -> None:
+    """Skip topics you know already or will not study; they leave the percentage.
+
+    \b
+    Example:
+      llmpath skip programming-foundations --note "I write Python daily"
+    """
+    _change(ctx, topics, "skipped", note, on)
+
+
+@handle_errors
+def undo(ctx: typer.Context) -> None:
+    """Revert the last status change; run it again to walk further back.
+
+    \b
+    Example:
+      llmpath undo
+    """
+    from ..render import make_console, status_text
+    from ..store import service
+
+    reverted, fresh = service.undo(paths_of(ctx))
+    after = from_snapshot(fresh)
+    console = make_console()
+    for event in reverted:
+        line = f"undone: {after.roadmap.display_title(event.topic) if event.topic in after.roadmap.topics else event.topic} "
+        console.print(line, status_text(event.status), "→", status_text(after.status(event.topic)))
+
+
+@handle_errors
+def show(ctx: typer.Context, topic: str = typer.Argument(..., help="A topic id, title, prefix or close match."), as_json: bool = JSON_OPTION) -> None:
+    """Everything about one topic, with its status history.
+
+    \b
+    Example:
+      llmpath show rag-retrieval-methods
+    """
+    from ..domain import matcher
+
+    state = state_of(ctx)
+    wanted = topic.strip().lower()
+    retired = state.roadmap.topics.get(wanted)
+    if retired is not None and retired.retired:
+        topic_id = wanted
+    else:
+        unit = matcher.resolve(state.roadmap, topic, groups=False)
+        topic_id = unit.id
+    stages = [(track, stage) for track in state.roadmap.tracks for stage in track.stages if topic_id in stage.topics]
+    if as_json:
+        history = [{**e.to_json(), "undone": e.reverted} for e in state.history(topic_id)]
+        tracks = [{"track": track.id, "stage": stage.id} for track, stage in stages]
+        print_json({**topic_json(state, topic_id), "on_tracks": tracks, "history": history})
+        return
+    from ..render import make_console, render_show
+
+    render_show(make_console(), state, state.roadmap.topics[topic_id], stages)

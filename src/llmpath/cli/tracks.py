@@ -1,0 +1,92 @@
+"""`llmpath track`: list the tracks with their progress, switch, and choose where to start."""
+
+from __future__ import annotations
+
+import typer
+
+from ..domain.state import ACTIVE_TRACK, START_STAGE_PREFIX, from_snapshot
+from .common import JSON_OPTION, handle_errors, paths_of, print_json, state_of
+from .views import find_stage
+
+track_app = typer.Typer(
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+
+@track_app.callback()
+@handle_errors
+def tracks(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
+    """List the tracks with their progress; the active one is starred.
+
+    \b
+    Examples:
+      llmpath track
+      llmpath track use specialist
+      llmpath track use developer --from research
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..domain.progress import tally
+
+    state = state_of(ctx)
+    active = state.active_track().id
+    rows = [(track, tally(state, track.topic_ids())) for track in state.roadmap.tracks]
+    if as_json:
+        print_json(
+            {
+                "active": active,
+                "tracks": [
+                    {
+                        "id": track.id,
+                        "title": track.title,
+                        "active": track.id == active,
+                        "start_stage": state.start_stage(track),
+                        "done": counts.done,
+                        "skipped": counts.skipped,
+                        "total": counts.total,
+                        "percent": counts.percent,
+                        "entry_points": [{"id": e.id, "title": e.title, "stage": e.stage} for e in track.entry_points],
+                    }
+                    for track, counts in rows
+                ],
+            }
+        )
+        return
+    from ..render import make_console, render_tracks
+
+    render_tracks(make_console(), [(track, counts.percent, counts, track.id == active) for track, counts in rows])
+
+
+@track_app.command("use")
+@handle_errors
+def use(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="A track id or title."),
+    start_from: str = typer.Option(
+        None,
+        "--from",
+        help="Begin `next` at this stage (id, number or title) or background (e.g. beginner, ml, research, engineering). Nothing is marked done.",
+    ),
+) -> None:
+    """Make a track the active one, optionally starting at a later stage.
+
+    \b
+    Examples:
+      llmpath track use specialist
+      llmpath track use developer --from "Part 3"
+      llmpath track use developer --from engineering
+    """
+    from ..store import service
+
+    state = state_of(ctx)
+    track = state.track(name)
+    changes: dict[str, str | None] = {ACTIVE_TRACK: track.id}
+    if start_from is not None:
+        stage = find_stage(track, start_from)
+        changes[START_STAGE_PREFIX + track.id] = None if stage.id == track.stages[0].id else stage.id
+    after = from_snapshot(service.set_settings(paths_of(ctx), changes))
+    chosen = after.track(track.id)
+    start = after.start_stage(chosen)
+    where = f", starting at {after.roadmap.stage(start)[1].title}" if start else ""
+    typer.echo(f"Active track: {chosen.title} ({chosen.id}){where}. Run `llmpath next` to see your next step.")

@@ -1,0 +1,184 @@
+"""Progress views: roadmap (a tree), list (a table), progress (bars and pace)."""
+
+from __future__ import annotations
+
+import typer
+
+from ..domain.state import STATUSES, State
+from ..errors import UsageError
+from ..schema import Stage, Track
+from .common import JSON_OPTION, TRACK_OPTION, handle_errors, print_json, state_of, today
+
+STAGE_OPTION = typer.Option(None, "--stage", "-s", help="Only this stage: its id, number on the track, or title.")
+STATUS_OPTION = typer.Option(None, "--status", help="Only topics with this status: todo, in-progress, done, skipped (repeatable).")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("roadmap")(roadmap)
+    app.command("list")(list_topics)
+    app.command("progress")(progress)
+
+
+def find_stage(track: Track, query: str) -> Stage:
+    """A stage of `track` by id, entry point, 1-based number, exact title or unique title prefix."""
+    from ..domain.matcher import normalize
+
+    wanted = query.strip().lower()
+    for point in track.entry_points:
+        if wanted == point.id:
+            wanted = point.stage
+    if wanted.isdigit() and 1 <= int(wanted) <= len(track.stages):
+        return track.stages[int(wanted) - 1]
+    key = normalize(query)
+    for candidates in (
+        [s for s in track.stages if s.id == wanted or normalize(s.title) == key],
+        [s for s in track.stages if key and normalize(s.title).startswith(key)],
+    ):
+        if len(candidates) == 1:
+            return candidates[0]
+        if len(candidates) > 1:
+            names = ", ".join(f"{s.id} ({s.title})" for s in candidates)
+            raise UsageError(f"{query!r} matches several stages of {track.id}: {names}; name one by its id")
+    names = ", ".join(f"{i}: {s.id}" for i, s in enumerate(track.stages, start=1))
+    raise UsageError(f"{track.id} has no stage {query!r}; its stages are {names}")
+
+
+def parse_statuses(values: list[str] | None) -> set[str] | None:
+    if not values:
+        return None
+    chosen = set()
+    for value in values:
+        status = value.strip().lower().replace("-", "_").replace(" ", "_")
+        if status not in STATUSES:
+            raise UsageError(f"{value!r} is not a status; use todo, in-progress, done or skipped")
+        chosen.add(status)
+    return chosen
+
+
+def _selection(state: State, track: str | None, stage: str | None) -> tuple[Track, list[Stage]]:
+    chosen = state.track(track)
+    return chosen, [find_stage(chosen, stage)] if stage else list(chosen.stages)
+
+
+@handle_errors
+def roadmap(
+    ctx: typer.Context,
+    stage: str = STAGE_OPTION,
+    status: list[str] = STATUS_OPTION,
+    track: str = TRACK_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """The track as a tree: stages, modules and topics with status marks and counts.
+
+    \b
+    Examples:
+      llmpath roadmap --stage 2
+      llmpath roadmap --status in-progress --status todo
+    """
+    state = state_of(ctx)
+    chosen, stages = _selection(state, track, stage)
+    statuses = parse_statuses(status)
+    if as_json:
+        print_json({"track": chosen.id, "stages": [_stage_json(state, s, statuses) for s in stages]})
+        return
+    from ..render import make_console, render_roadmap
+
+    render_roadmap(make_console(), state, chosen, stages, statuses)
+
+
+def _topic_row(state: State, stage: Stage, topic_id: str) -> dict:
+    topic = state.roadmap.topics[topic_id]
+    return {
+        "id": topic_id,
+        "title": topic.title,
+        "display_title": state.roadmap.display_title(topic_id),
+        "stage": stage.id,
+        "module": topic.module,
+        "status": state.status(topic_id),
+        "optional": topic.optional,
+    }
+
+
+def _stage_json(state: State, stage: Stage, statuses: set[str] | None) -> dict:
+    from ..domain.progress import tally
+
+    counts = tally(state, stage.topics)
+    return {
+        "id": stage.id,
+        "title": stage.title,
+        "level": stage.level,
+        "estimate": stage.estimate.text() if stage.estimate else None,
+        "done": counts.done,
+        "skipped": counts.skipped,
+        "total": counts.total,
+        "percent": counts.percent,
+        "topics": [_topic_row(state, stage, t) for t in stage.topics if not statuses or state.status(t) in statuses],
+    }
+
+
+@handle_errors
+def list_topics(
+    ctx: typer.Context,
+    stage: str = STAGE_OPTION,
+    status: list[str] = STATUS_OPTION,
+    track: str = TRACK_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """A flat table of the track's topics in order, with ids to use in other commands.
+
+    \b
+    Example:
+      llmpath list --status todo --stage "Part 2"
+    """
+    state = state_of(ctx)
+    chosen, stages = _selection(state, track, stage)
+    statuses = parse_statuses(status)
+    positions = {topic_id: i for i, topic_id in enumerate(chosen.topic_ids(), start=1)}
+    rows = [
+        (positions[t], s, t) for s in stages for t in s.topics if not statuses or state.status(t) in statuses
+    ]
+    if as_json:
+        print_json({"track": chosen.id, "topics": [{"position": p, **_topic_row(state, s, t)} for p, s, t in rows]})
+        return
+    from ..render import make_console, render_list
+
+    render_list(make_console(), state, rows)
+
+
+@handle_errors
+def progress(ctx: typer.Context, track: str = TRACK_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Progress per stage and overall, this week, your pace and the time left at that pace.
+
+    \b
+    Example:
+      llmpath progress --track specialist
+    """
+    from ..domain.progress import track_progress
+
+    state = state_of(ctx)
+    result = track_progress(state, state.track(track), today())
+    if as_json:
+        tally = result.tally
+        print_json(
+            {
+                "track": result.track.id,
+                "done": tally.done,
+                "skipped": tally.skipped,
+                "in_progress": tally.in_progress,
+                "total": tally.total,
+                "percent": tally.percent,
+                "done_this_week": result.done_this_week,
+                "pace_per_week": result.pace_per_week,
+                "weeks_left": result.weeks_left,
+                "level": {"reached": result.level.reached, "working_on": result.level.working_on} if result.level else None,
+                "stages": [
+                    {"id": sp.stage.id, "title": sp.stage.title, "done": sp.tally.done, "skipped": sp.tally.skipped,
+                     "total": sp.tally.total, "percent": sp.tally.percent}
+                    for sp in result.stages
+                ],
+            }
+        )
+        return
+    from ..render import make_console, render_progress
+
+    render_progress(make_console(), result)

@@ -1,0 +1,88 @@
+"""What to study next on a track.
+
+Topics in progress come first. Then, from the learner's starting stage on, the first open topics in
+track order whose prerequisites are all done or skipped; then the open topics of earlier stages,
+which stay open when a learner starts later. Prerequisites that lie before the chosen starting
+stage count as met: choosing a starting point says the learner has that background.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..schema import Stage, Track
+from .state import CLOSED, State
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    topic: str
+    stage: Stage
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Blocked:
+    topic: str
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    track: Track
+    suggestions: list[Suggestion]
+    finished: bool = False
+    blocked: list[Blocked] = field(default_factory=list)
+
+
+def _ordered(track: Track, start_stage: str | None) -> tuple[list[tuple[Stage, str]], set[str]]:
+    """Topics from the starting stage on, then the earlier ones; and the topics assumed known."""
+    pairs = [(stage, topic) for stage in track.stages for topic in stage.topics]
+    if not start_stage:
+        return pairs, set()
+    cut = next(i for i, (stage, _) in enumerate(pairs) if stage.id == start_stage)
+    return pairs[cut:] + pairs[:cut], {topic for _, topic in pairs[:cut]}
+
+
+def plan(state: State, track: Track, count: int = 1) -> Plan:
+    start = state.start_stage(track)
+    ordered, assumed = _ordered(track, start)
+    suggestions: list[Suggestion] = []
+    for stage, topic in ordered:
+        if state.status(topic) == "in_progress":
+            since = state.current_event(topic).happened_on.isoformat()
+            suggestions.append(Suggestion(topic, stage, "in_progress", f"you started it on {since}"))
+
+    blocked: list[Blocked] = []
+    for index, (stage, topic) in enumerate(ordered):
+        if len(suggestions) >= count:
+            break
+        if state.status(topic) != "todo":
+            continue
+        requirements = state.roadmap.requirements(track, topic)
+        missing = tuple(r for r in requirements if state.status(r) not in CLOSED and (r not in assumed or topic in assumed))
+        if missing:
+            blocked.append(Blocked(topic, missing))
+            continue
+        suggestions.append(Suggestion(topic, stage, "todo", _reason(state, track, stage, topic, requirements, start, index)))
+
+    open_topics = [t for _, t in ordered if state.status(t) not in CLOSED]
+    return Plan(track, suggestions[:count], finished=not open_topics, blocked=blocked if not suggestions else [])
+
+
+def _reason(state: State, track: Track, stage: Stage, topic: str, requirements: list[str], start: str | None, index: int) -> str:
+    if requirements:
+        shown = ", ".join(state.roadmap.topics[r].title for r in requirements[:3])
+        more = f" and {len(requirements) - 3} more" if len(requirements) > 3 else ""
+        basis = f"its prerequisites are met ({shown}{more})"
+    else:
+        basis = "it has no prerequisites"
+    if start and stage.id == start and index == 0:
+        return f"you chose to start at {stage.title}, and {basis}"
+    before = [t for t in track.topic_ids()[: track.topic_ids().index(topic)] if state.status(t) not in CLOSED]
+    if before and start:
+        return f"it is the next open topic from your starting point, and {basis}"
+    if before:
+        return f"earlier topics are waiting on prerequisites, and {basis}"
+    return f"it is the first open topic of {track.title}, and {basis}"

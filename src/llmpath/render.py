@@ -1,0 +1,296 @@
+"""Rich rendering of the domain's results. Imported only by commands that print for people."""
+
+from __future__ import annotations
+
+import textwrap
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from .domain.planner import Plan, Suggestion
+from .domain.progress import Tally, TrackProgress, tally
+from .domain.state import Event, State
+from .schema import Paper, Stage, Topic, Track
+
+MARKS = {"done": ("✔", "green"), "in_progress": ("▶", "yellow"), "skipped": ("↷", "dim"), "todo": ("○", "")}
+STATUS_WORDS = {"done": "done", "in_progress": "in progress", "skipped": "skipped", "todo": "to do"}
+LIST_POSITION_WIDTH = 7
+PRIORITY_ORDER = {"Essential": 0, "Important": 1, "Recommended": 2}
+
+
+def make_console() -> Console:
+    return Console(highlight=False)
+
+
+def mark(status: str) -> Text:
+    symbol, style = MARKS[status]
+    return Text(symbol, style=style)
+
+
+def status_text(status: str) -> Text:
+    return Text(STATUS_WORDS[status], style=MARKS[status][1])
+
+
+def counts(tally: Tally) -> str:
+    skipped = f", {tally.skipped} skipped" if tally.skipped else ""
+    return f"{tally.done}/{tally.total - tally.skipped}{skipped}"
+
+
+def related_papers(state: State, topic_id: str) -> list[Paper]:
+    papers = [p for p in state.roadmap.papers.values() if topic_id in p.topics]
+    return sorted(papers, key=lambda p: (PRIORITY_ORDER.get(p.priority, 9), p.year or 0))
+
+
+def paper_line(paper: Paper) -> str:
+    where = f", arXiv {paper.arxiv}" if paper.arxiv else ""
+    return f"{paper.title} ({paper.year}{where}) · {paper.priority}"
+
+
+def topic_location(state: State, topic: Topic, stage: Stage | None) -> str:
+    parts = []
+    if stage is not None:
+        parts.append(stage.title)
+    if topic.module:
+        module = state.roadmap.modules[topic.module]
+        number = f"module {module.number}: " if module.number else ""
+        parts.append(f"{number}{module.title}")
+        if module.difficulty:
+            parts.append(module.difficulty)
+    if stage is not None and stage.estimate:
+        parts.append(f"stage estimate {stage.estimate.text()}")
+    if topic.optional:
+        parts.append("optional")
+    return " · ".join(parts)
+
+
+def topic_details(state: State, topic: Topic, stage: Stage | None) -> list[RenderableType]:
+    """Location, body, checklist, resources and papers of a topic."""
+    parts: list[RenderableType] = [Text(topic_location(state, topic, stage), style="cyan"), Text(f"id: {topic.id}", style="dim")]
+    if topic.body:
+        parts += [Text(""), Text(topic.body)]
+    if topic.module:
+        module = state.roadmap.modules[topic.module]
+        if module.prerequisites_note:
+            parts.append(Text(f"Module prerequisites: {module.prerequisites_note}", style="dim"))
+    if topic.checklist:
+        parts += [Text(""), Text("Checklist", style="bold")]
+        for group in topic.checklist:
+            indent = "  "
+            if group.title:
+                parts.append(Text(f"  {group.title}", style="italic"))
+                indent = "    "
+            parts += [Text(f"{indent}□ {item}") for item in group.items]
+    if topic.resources:
+        parts += [Text(""), Text("Resources", style="bold")]
+        for res in topic.resources:
+            line = Text(f"  • {res.title}")
+            if res.serves and res.serves.lower() not in res.title.lower():
+                line.append(f" (for {res.serves})", style="dim")
+            if res.url:
+                line.append(f"\n    {res.url}", style="blue")
+            parts.append(line)
+    papers = related_papers(state, topic.id)
+    if papers:
+        parts += [Text(""), Text("Papers", style="bold")]
+        parts += [Text(f"  • {paper_line(p)}") for p in papers]
+    return parts
+
+
+def render_next(console: Console, state: State, plan: Plan, percent: float) -> None:
+    track = plan.track
+    console.print(Text.assemble(("Next on ", ""), (track.title, "bold"), (f" · {percent:g}% done", "dim")))
+    if plan.finished:
+        console.print(Text(f"You have finished {track.title}: every topic is done or skipped.", style="green"))
+        others = [t for t in state.roadmap.tracks if t.id != track.id and any(state.status(x) not in ("done", "skipped") for x in t.topic_ids())]
+        if others:
+            console.print(f"Keep going on another track: llmpath track use {others[0].id}")
+        return
+    if not plan.suggestions:
+        console.print(Text("Everything left on this track waits on prerequisites:", style="yellow"))
+        for blocked in plan.blocked[:5]:
+            missing = ", ".join(state.roadmap.display_title(m) for m in blocked.missing[:3])
+            more = f" and {len(blocked.missing) - 3} more" if len(blocked.missing) > 3 else ""
+            console.print(f"  {state.roadmap.display_title(blocked.topic)}  needs  {missing}{more}")
+        console.print("Mark a prerequisite done or skipped (llmpath done|skip TOPIC) to unblock it.")
+        return
+    first, *rest = plan.suggestions
+    console.print(suggestion_panel(state, first))
+    if rest:
+        table = Table(box=box.SIMPLE, title="Then", title_justify="left", show_header=True)
+        table.add_column("id", overflow="fold")
+        table.add_column("topic", overflow="fold")
+        table.add_column("status")
+        for item in rest:
+            table.add_row(item.topic, state.roadmap.display_title(item.topic), status_text(item.status))
+        console.print(table)
+    verb = "done" if first.status == "in_progress" else "start"
+    console.print(Text(f"Mark it: llmpath {verb} {first.topic}", style="dim"))
+
+
+def suggestion_panel(state: State, item: Suggestion) -> Panel:
+    topic = state.roadmap.topics[item.topic]
+    parts = topic_details(state, topic, item.stage)
+    parts += [Text(""), Text.assemble(("Why next: ", "bold"), item.reason)]
+    return Panel(
+        Group(*parts),
+        title=Text(state.roadmap.display_title(item.topic), style="bold"),
+        title_align="left",
+        subtitle=status_text(item.status),
+        subtitle_align="right",
+        box=box.ROUNDED,
+    )
+
+
+def render_show(console: Console, state: State, topic: Topic, stages: list[tuple[Track, Stage]]) -> None:
+    parts = topic_details(state, topic, stages[0][1] if stages else None)
+    on = ", ".join(f"{track.id} ({stage.title})" for track, stage in stages)
+    if on:
+        parts.insert(2, Text(f"On tracks: {on}", style="dim"))
+    if topic.retired:
+        parts.insert(0, Text("Retired: this topic left the roadmap; its records are kept.", style="yellow"))
+    status = state.status(topic.id)
+    console.print(
+        Panel(Group(*parts), title=Text(state.roadmap.display_title(topic.id), style="bold"), title_align="left",
+              subtitle=status_text(status), subtitle_align="right", box=box.ROUNDED)
+    )
+    history = state.history(topic.id)
+    if not history:
+        console.print(Text("No status changes recorded yet.", style="dim"))
+        return
+    table = Table(box=box.SIMPLE, title="History", title_justify="left")
+    table.add_column("on")
+    table.add_column("status")
+    table.add_column("note", overflow="fold")
+    for event in history:
+        table.add_row(*history_row(event))
+    console.print(table)
+
+
+def history_row(event: Event) -> tuple[Text, Text, Text]:
+    style = "strike dim" if event.reverted else ""
+    note = event.note or ""
+    if event.reverted:
+        note = f"(undone) {note}".strip()
+    return Text(event.happened_on.isoformat(), style=style), Text(STATUS_WORDS[event.status], style=style), Text(note, style=style)
+
+
+def render_roadmap(console: Console, state: State, track: Track, stages: list[Stage], statuses: set[str] | None) -> None:
+    tree = Tree(Text(track.title, style="bold"))
+    for stage in stages:
+        stage_tally = tally(state, stage.topics)
+        label = Text.assemble((stage.title, "bold"), (f"  {counts(stage_tally)}", "dim"))
+        if stage.estimate:
+            label.append(f"  · {stage.estimate.text()}", style="dim")
+        if stage.level:
+            label.append(f"  · level: {stage.level}", style="dim")
+        branch = tree.add(label)
+        current_module = None
+        module_branch = branch
+        for topic_id in stage.topics:
+            topic = state.roadmap.topics[topic_id]
+            status = state.status(topic_id)
+            if topic.module != current_module:
+                current_module = topic.module
+                module_branch = branch
+                if topic.module and stage.modules:
+                    module = state.roadmap.modules[topic.module]
+                    module_tally = tally(state, state.roadmap.module_topics(module.id))
+                    module_branch = branch.add(Text.assemble(module.title, (f"  {counts(module_tally)}", "dim")))
+            if statuses and status not in statuses:
+                continue
+            line = Text.assemble(mark(status), " ", topic.title)
+            if topic.optional:
+                line.append(" (optional)", style="dim")
+            module_branch.add(line)
+    console.print(tree)
+
+
+def render_list(console: Console, state: State, rows: list[tuple[int, Stage, str]]) -> None:
+    """One line a topic under stage and module headings.
+
+    Built as a single Text: a Rich Table of a hundred rows costs more than the rest of the command.
+    """
+    if not rows:
+        console.print(Text("No topics match.", style="dim"))
+        return
+    id_width = min(max(len(topic_id) for _, _, topic_id in rows), 42)
+    indent = LIST_POSITION_WIDTH + len(" ○ ") + id_width + 2
+    title_width = max(console.width - indent, 16)
+    out = Text()
+    current: tuple[str, str | None] | None = None
+    for position, stage, topic_id in rows:
+        topic = state.roadmap.topics[topic_id]
+        if current is None or current[0] != stage.id:
+            out.append(f"{stage.title}\n", style="bold")
+        if topic.module and (current is None or current != (stage.id, topic.module)):
+            out.append(f"  {state.roadmap.modules[topic.module].title}\n", style="italic")
+        current = (stage.id, topic.module)
+        out.append(f"{position:>{LIST_POSITION_WIDTH}} ", style="dim")
+        out.append_text(mark(state.status(topic_id)))
+        out.append(f" {topic_id.ljust(id_width)}  ")
+        lines = textwrap.wrap(topic.title + (" (optional)" if topic.optional else ""), title_width) or [""]
+        out.append(lines[0] + "\n")
+        for line in lines[1:]:
+            out.append(" " * indent + line + "\n")
+    out.rstrip()
+    console.print(out, soft_wrap=True)
+
+
+def bar_row(table: Table, label: RenderableType, tally: Tally) -> None:
+    counted = max(tally.total - tally.skipped, 0)
+    table.add_row(label, ProgressBar(total=counted or 1, completed=tally.done if counted else 1, width=20), f"{tally.percent:g}%", counts(tally))
+
+
+def render_progress(console: Console, progress: TrackProgress) -> None:
+    table = Table(box=box.SIMPLE, show_header=False, pad_edge=False)
+    table.add_column("stage", overflow="fold", ratio=1)
+    table.add_column("bar", width=20)
+    table.add_column("%", justify="right", width=6)
+    table.add_column("done", justify="right")
+    for stage_progress in progress.stages:
+        bar_row(table, stage_progress.stage.title, stage_progress.tally)
+    table.add_section()
+    bar_row(table, Text("Overall", style="bold"), progress.tally)
+    console.print(Text(progress.track.title, style="bold"))
+    console.print(table)
+    tally = progress.tally
+    facts = [f"Done this week: {progress.done_this_week}", f"Pace: {progress.pace_per_week:g} topics a week (last 4 weeks)"]
+    if progress.weeks_left is not None:
+        facts.append(f"Time left at this pace: {format_weeks(progress.weeks_left)} for {tally.remaining} topics")
+    elif tally.remaining:
+        facts.append(f"Time left: {tally.remaining} topics to go; mark a few done to see a pace")
+    if tally.skipped:
+        facts.append(f"Skipped: {tally.skipped} (left out of the percentage)")
+    if tally.in_progress:
+        facts.append(f"In progress: {tally.in_progress}")
+    if progress.level is not None:
+        reached = progress.level.reached or "none yet"
+        facts.append(f"Level reached: {reached}" + (f"; working toward {progress.level.working_on}" if progress.level.working_on else ""))
+    for fact in facts:
+        console.print(fact)
+
+
+def format_weeks(weeks: float) -> str:
+    if weeks < 1:
+        return f"{max(1, round(weeks * 7))} days"
+    if weeks < 9:
+        return f"{weeks:.1f} weeks"
+    return f"{weeks / (52 / 12):.1f} months"
+
+
+def render_tracks(console: Console, rows: list[tuple[Track, float, Tally, bool]]) -> None:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("", width=1)
+    table.add_column("track")
+    table.add_column("title", overflow="fold")
+    table.add_column("progress", width=16)
+    table.add_column("done", justify="right")
+    for track, percent, tally, active in rows:
+        table.add_row("*" if active else "", track.id, track.title, ProgressBar(total=100, completed=percent, width=16), counts(tally))
+    console.print(table)
+    console.print(Text("* active track · switch with: llmpath track use NAME", style="dim"))

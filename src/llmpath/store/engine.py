@@ -1,0 +1,115 @@
+"""Opening the database: the engine, its SQLite settings, checks and upgrades.
+
+This is the one module that knows the store is SQLite. Everything SQLite-only (the file header
+check, pragmas, explicit BEGIN IMMEDIATE, the online backup) lives here, so the rest of the store
+runs on any SQLAlchemy database.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, exc
+
+from ..errors import StoreError
+from . import migrations
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def recovery_hint(database: Path) -> str:
+    return (
+        f"move {database} aside (it is kept as it is) and run `llmpath import` with your last export, "
+        "or run `llmpath doctor` for details"
+    )
+
+
+def ensure_data_dir(data_dir: Path) -> None:
+    if data_dir.exists() and not data_dir.is_dir():
+        raise StoreError(f"{data_dir} is not a directory; point LLMPATH_HOME at a directory")
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"cannot create the data directory {data_dir}: {error.strerror}; set LLMPATH_HOME to a writable directory") from None
+    if not os.access(data_dir, os.W_OK | os.X_OK):
+        raise StoreError(f"the data directory {data_dir} is not writable; fix its permissions or set LLMPATH_HOME")
+
+
+def check_database_file(database: Path) -> None:
+    """Refuse a file that is not an SQLite database, before SQLite touches it."""
+    if not database.exists():
+        return
+    try:
+        with database.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise StoreError(f"cannot read {database}: {error.strerror}") from None
+    if header and header != SQLITE_HEADER:
+        raise StoreError(f"{database} is not an llmpath database; {recovery_hint(database)}")
+    if 0 < len(header) < len(SQLITE_HEADER):
+        raise StoreError(f"{database} is truncated; {recovery_hint(database)}")
+
+
+def _configure(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # noqa: ANN001
+        # Let SQLAlchemy's BEGIN (below) own transactions, so DDL in migrations is transactional.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # noqa: ANN001
+        # Take the write lock up front: a deferred transaction that later writes can fail with
+        # "database is locked" without waiting for the busy timeout.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def backup(database: Path, reason: str) -> Path:
+    """A consistent copy of the database beside it, using SQLite's online backup."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = database.with_name(f"{database.name}.{reason}-{stamp}.bak")
+    source = sqlite3.connect(database)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    return target
+
+
+@contextmanager
+def database_errors(database: Path) -> Iterator[None]:
+    """Turn SQLite's complaints about a damaged file into one clear StoreError."""
+    try:
+        yield
+    except exc.DatabaseError as error:
+        detail = str(error.orig) if getattr(error, "orig", None) else str(error)
+        if "locked" in detail or "busy" in detail:
+            raise StoreError(f"{database} is busy in another llmpath process; try again") from None
+        raise StoreError(f"{database} cannot be read ({detail}); {recovery_hint(database)}") from None
+
+
+def open_engine(data_dir: Path, database: Path) -> Engine:
+    """An engine on an up-to-date store, created on first use and migrated in place."""
+    ensure_data_dir(data_dir)
+    check_database_file(database)
+    existed = database.exists() and database.stat().st_size > 0
+    engine = create_engine(f"sqlite:///{database}")
+    _configure(engine)
+    with database_errors(database):
+        migrations.migrate(engine, before_first_change=(lambda: backup(database, "pre-migration")) if existed else None)
+    return engine
+

@@ -1,0 +1,172 @@
+"""The store's operations, each one transaction followed by a fresh read snapshot.
+
+Callers (the CLI) pass Paths and plain values; they get plain values back. Problems a user can
+cause arrive as LlmpathError subclasses.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from .. import snapshot
+from ..domain.state import Event, State, from_snapshot
+from ..errors import UsageError
+from ..paths import Paths
+from . import migrations
+from .engine import database_errors, open_engine
+from .reader import records_json, roadmap_json
+from .sync import stored_digest, sync
+from .tables import Setting, StatusEvent, Undo
+
+T = TypeVar("T")
+SIGNATURE_ATTEMPTS = 5
+
+
+def new_uid() -> str:
+    return uuid.uuid4().hex
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@contextmanager
+def _open(paths: Paths) -> Iterator[Engine]:
+    engine = open_engine(paths.data_dir, paths.database)
+    try:
+        with database_errors(paths.database):
+            _ensure_synced(engine, paths)
+            yield engine
+    finally:
+        engine.dispose()
+
+
+def _ensure_synced(engine: Engine, paths: Paths) -> None:
+    from ..loader import load_roadmap  # YAML is parsed only when the roadmap file changed
+
+    try:
+        digest = snapshot.roadmap_digest(paths.roadmap)
+    except OSError:
+        load_roadmap(paths.roadmap)  # raises the clear error for a missing or unreadable file
+        raise
+    with Session(engine) as session:
+        if stored_digest(session) == digest:
+            return
+    roadmap = load_roadmap(paths.roadmap)  # a broken file fails here, before anything changes
+    with Session(engine) as session, session.begin():
+        sync(session, roadmap, digest, str(paths.roadmap))
+
+
+def _snapshot_data(engine: Engine) -> dict[str, Any]:
+    with Session(engine) as session, session.begin():
+        return {"roadmap": roadmap_json(session), **records_json(session)}
+
+
+def _rebuild_snapshot(engine: Engine, paths: Paths) -> dict[str, Any]:
+    """Read the store and write the snapshot, stamped with the database's file signature.
+
+    The signature is taken with every connection closed, before and after reading; if another
+    process wrote in between, read again, so a snapshot never claims a newer store than it holds.
+    """
+    data: dict[str, Any] = {}
+    for _ in range(SIGNATURE_ATTEMPTS):
+        engine.dispose()
+        before = snapshot.database_signature(paths)
+        data = _snapshot_data(engine)
+        engine.dispose()
+        if snapshot.database_signature(paths) == before:
+            break
+    else:
+        before = None  # a busy store: write what we have, unstamped, so the next read rebuilds it
+    data.update(
+        format=snapshot.FORMAT,
+        written_at=utc_now().isoformat(),
+        schema=migrations.latest(),
+        database={"path": str(paths.database), "signature": before},
+        roadmap_file={
+            "path": str(paths.roadmap),
+            "signature": snapshot.file_signature(paths.roadmap),
+            "digest": snapshot.roadmap_digest(paths.roadmap),
+        },
+    )
+    snapshot.write(paths, data)
+    return data
+
+
+def refresh(paths: Paths) -> dict[str, Any]:
+    """Create, migrate and sync the store as needed, and return a fresh snapshot."""
+    with _open(paths) as engine:
+        return _rebuild_snapshot(engine, paths)
+
+
+def _write(paths: Paths, change: Callable[[Session, State], T]) -> tuple[T, dict[str, Any]]:
+    """Run `change` in one write transaction, given the state as it is inside that transaction."""
+    with _open(paths) as engine:
+        with Session(engine) as session, session.begin():
+            state = from_snapshot({"roadmap": roadmap_json(session), **records_json(session)})
+            result = change(session, state)
+        return result, _rebuild_snapshot(engine, paths)
+
+
+def record_status(
+    paths: Paths, topic_ids: list[str], status: str, happened_on: date, note: str | None
+) -> tuple[list[str], dict[str, Any]]:
+    """Append a status event for each topic whose status differs; returns the topics changed."""
+
+    def change(session: Session, state: State) -> list[str]:
+        batch = new_uid()
+        now = utc_now()
+        changed = [t for t in topic_ids if state.status(t) != status]
+        for topic_id in changed:
+            session.add(
+                StatusEvent(
+                    uid=new_uid(),
+                    batch=batch,
+                    topic_id=topic_id,
+                    status=status,
+                    happened_on=happened_on,
+                    recorded_at=now,
+                    note=note,
+                )
+            )
+        return changed
+
+    return _write(paths, change)
+
+
+def undo(paths: Paths) -> tuple[list[Event], dict[str, Any]]:
+    """Revert the latest status change that is not yet reverted; returns its events."""
+
+    def change(session: Session, state: State) -> list[Event]:
+        live = [e for e in state.events if not e.reverted]
+        if not live:
+            raise UsageError("nothing to undo: no status change is recorded")
+        batch = live[-1].batch
+        session.add(Undo(uid=new_uid(), batch=batch, recorded_at=utc_now()))
+        return [e for e in live if e.batch == batch]
+
+    return _write(paths, change)
+
+
+def set_settings(paths: Paths, values: dict[str, str | None]) -> dict[str, Any]:
+    """Set (or, with None, clear) settings in one transaction."""
+
+    def change(session: Session, _state: State) -> None:
+        for key, value in values.items():
+            row = session.get(Setting, key)
+            if value is None:
+                if row is not None:
+                    session.delete(row)
+            elif row is None:
+                session.add(Setting(key=key, value=value))
+            else:
+                row.value = value
+
+    return _write(paths, change)[1]

@@ -1,0 +1,310 @@
+"""The daily loop through the real CLI: next, done, start, skip, undo, show and the views."""
+
+import json
+
+import pytest
+
+import samples
+
+
+def statuses(cli_json, track="developer"):
+    return {t["id"]: t["status"] for t in cli_json("list", "--track", track)["topics"]}
+
+
+def history(cli_json, topic):
+    return cli_json("show", topic)["history"]
+
+
+# --- next ----------------------------------------------------------------------------------------
+
+
+def test_next_on_a_fresh_store(cli, llmpath_home):
+    result = cli("next")
+    assert "Programming foundations" in result.stdout
+    assert "Why next" in result.stdout
+    assert (llmpath_home / "llmpath.db").exists() and (llmpath_home / "snapshot.json").exists()
+
+
+def test_next_json(cli_json):
+    data = cli_json("next", "-n", "3")
+    assert data["track"] == "developer"
+    assert [item["id"] for item in data["next"]] == ["programming-foundations", "math-foundations", "ml-foundations"]
+    first = data["next"][0]
+    assert {"id", "title", "stage", "status", "reason", "checklist", "resources", "papers"} <= set(first)
+    assert first["stage"] == "developer-prerequisites" and first["status"] == "todo"
+
+
+def test_next_shows_details_and_papers(cli):
+    cli("done", "developer-prerequisites")
+    out = cli("next").stdout
+    assert "Neural Networks Foundations for LLMs › Neural Network Fundamentals" in out
+    assert "Intermediate" in out and "12-20 weeks" in out
+    cli("done", "nn-foundations", "traditional-lms", "tokenization", "embeddings")
+    out = cli("next").stdout
+    assert "The Transformer Architecture › Architecture Fundamentals" in out
+    assert "Attention Is All You Need (2017, arXiv 1706.03762) · Essential" in out
+
+
+def test_next_says_what_blocks_everything(cli, tmp_path, monkeypatch):
+    roadmap = samples.write(tmp_path / "r.yaml", samples.tiny(lambda d: d["topics"][1]["prerequisites"].append("delta")))
+    monkeypatch.setenv("LLMPATH_ROADMAP", str(roadmap))
+    cli("done", "alpha")
+    result = cli("next")
+    assert "waits on prerequisites" in result.stdout
+    assert "Beta  needs  Delta" in result.stdout
+
+
+def test_next_on_a_finished_track_suggests_another(cli, cli_json, tmp_path, monkeypatch):
+    monkeypatch.setenv("LLMPATH_ROADMAP", str(samples.write(tmp_path / "r.yaml", samples.tiny())))
+    cli("done", "first", "second")
+    assert cli_json("next")["finished"] is True
+    out = cli("next").stdout
+    assert "finished Main" in out and "llmpath track use levels" in out
+
+
+# --- done, start, skip ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["tokenization-preprocessing", "Tokenization Preprocessing", "tokenization › preprocessing", "tokenization-preproc", "tokenizaton-preprocesing"],
+)
+def test_done_by_id_title_prefix_or_close_match(cli, cli_json, query):
+    cli("done", query)
+    assert statuses(cli_json)["tokenization-preprocessing"] == "done"
+
+
+def test_done_many_and_a_module_and_a_stage(cli, cli_json):
+    cli("done", "math-foundations", "embeddings")
+    marked = statuses(cli_json)
+    assert marked["math-foundations"] == "done"
+    assert [marked[t] for t in marked if t.startswith("embeddings-")] == ["done"] * 6
+    cli("done", "developer-part-2")
+    assert all(v == "done" for k, v in statuses(cli_json).items() if k.startswith(("sft-", "pre-training-")))
+
+
+def test_done_again_changes_nothing(cli, cli_json):
+    cli("done", "math-foundations")
+    out = cli("done", "math-foundations").stdout
+    assert "already done" in out
+    assert len(history(cli_json, "math-foundations")) == 1
+
+
+def test_done_ahead_of_prerequisites_is_allowed_with_a_notice(cli, cli_json):
+    out = " ".join(cli("done", "transformer-positional-encoding").stdout.split())
+    assert "notice: The Transformer Architecture › Positional Encoding is ahead of its prerequisites" in out
+    assert statuses(cli_json)["transformer-positional-encoding"] == "done"
+
+
+def test_ambiguous_lists_candidates_and_changes_nothing(cli, cli_json, llmpath_home):
+    cli("next")
+    before = (llmpath_home / "llmpath.db").read_bytes()
+    result = cli("done", "Applications", code=2)
+    assert result.stderr.startswith("error: 'Applications' matches 5 topics")
+    assert "embeddings-applications" in result.stderr and "Embeddings › Applications" in result.stderr
+    assert (llmpath_home / "llmpath.db").read_bytes() == before
+
+
+def test_unknown_topic_says_did_you_mean(cli, cli_json):
+    result = cli("done", "math-foundatoins-and-more-words", code=2)
+    assert "did you mean" in result.stderr and result.stdout == ""
+    assert "done" not in statuses(cli_json).values()
+
+
+def test_one_bad_name_among_several_changes_nothing(cli, cli_json):
+    cli("done", "math-foundations", "no-such-thing-at-all", code=2)
+    assert "done" not in statuses(cli_json).values()
+
+
+def test_note_and_backfilled_date(cli, cli_json):
+    cli("done", "math-foundations", "--note", "  3Blue1Brown was great  ", "--on", "2026-01-05")
+    (event,) = history(cli_json, "math-foundations")
+    assert event["note"] == "3Blue1Brown was great" and event["on"] == "2026-01-05"
+
+
+@pytest.mark.parametrize("day", ["2026-02-30", "tomorrow", "2999-01-01", "05/01/2026"])
+def test_bad_dates_are_refused_and_change_nothing(cli, cli_json, day):
+    result = cli("done", "math-foundations", "--on", day, code=2)
+    assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
+    assert statuses(cli_json)["math-foundations"] == "todo"
+
+
+def test_start_puts_a_topic_first(cli, cli_json):
+    cli("start", "rag-retrieval-methods")
+    first = cli_json("next")["next"][0]
+    assert (first["id"], first["status"]) == ("rag-retrieval-methods", "in_progress")
+    assert "llmpath done rag-retrieval-methods" in cli("next").stdout
+
+
+def test_skip_leaves_the_percentage(cli, cli_json):
+    cli("skip", "developer-prerequisites")
+    cli("done", "nn-foundations")
+    data = cli_json("progress")
+    assert (data["done"], data["skipped"], data["total"]) == (6, 3, 135)
+    assert data["percent"] == round(100 * 6 / 132, 1)
+
+
+# --- undo ----------------------------------------------------------------------------------------
+
+
+def test_undo_walks_back_one_change_at_a_time(cli, cli_json):
+    cli("start", "math-foundations")
+    cli("done", "math-foundations")
+    cli("done", "embeddings")
+    out = cli("undo").stdout
+    assert "undone" in out and out.count("undone") == 6
+    assert statuses(cli_json)["embeddings-applications"] == "todo"
+    cli("undo")
+    assert statuses(cli_json)["math-foundations"] == "in_progress"
+    cli("undo")
+    assert statuses(cli_json)["math-foundations"] == "todo"
+    result = cli("undo", code=2)
+    assert "nothing to undo" in result.stderr
+
+
+def test_undone_changes_stay_in_history(cli, cli_json):
+    cli("done", "math-foundations", "--note", "oops")
+    cli("undo")
+    (event,) = history(cli_json, "math-foundations")
+    assert event["undone"] is True and event["note"] == "oops"
+    assert "(undone) oops" in cli("show", "math-foundations").stdout
+
+
+# --- show, roadmap, list, progress ----------------------------------------------------------------
+
+
+def test_show_everything_about_a_topic(cli, cli_json):
+    cli("done", "transformer-positional-encoding", "--note", "RoPE clicked")
+    out = cli("show", "Transformer Positional Encoding").stdout
+    for expected in ("The Transformer Architecture › Positional Encoding", "RoPE", "Checklist", "Papers", "History", "RoPE clicked"):
+        assert expected in out
+    data = cli_json("show", "transformer-positional-encoding")
+    assert "roformer" in data["papers"] and data["on_tracks"] == [{"track": "developer", "stage": "developer-part-1"}]
+
+
+def test_show_takes_one_topic_not_a_module(cli):
+    assert "matches 6 topics" in cli("show", "tokenization", code=2).stderr
+
+
+def test_roadmap_tree_with_counts_and_filters(cli):
+    cli("done", "tokenization")
+    out = cli("roadmap").stdout
+    assert "Part 1: The Foundations  6/30" in out and "Tokenization  6/6" in out
+    out = cli("roadmap", "--stage", "2").stdout
+    assert "Part 1" in out and "Part 2" not in out
+    out = cli("roadmap", "--status", "done").stdout
+    assert "Subword Algorithms" in out and "Learning Algorithms" not in out
+
+
+def test_roadmap_json(cli, cli_json):
+    cli("done", "math-foundations")
+    data = cli_json("roadmap", "--stage", "Prerequisites")
+    (stage,) = data["stages"]
+    assert stage["done"] == 1 and [t["status"] for t in stage["topics"]] == ["todo", "done", "todo"]
+
+
+@pytest.mark.parametrize(("option", "value"), [("--status", "finished"), ("--stage", "Part 9"), ("--track", "nowhere")])
+def test_view_filters_refuse_bad_values(cli, option, value):
+    result = cli("roadmap", option, value, code=2)
+    assert result.stderr.startswith("error: ")
+
+
+def test_list_json_in_track_order(cli, cli_json):
+    topics = cli_json("list")["topics"]
+    assert len(topics) == 135
+    assert [t["position"] for t in topics] == list(range(1, 136))
+    assert {"id", "title", "stage", "status"} <= set(topics[0])
+    specialist = cli_json("list", "--track", "specialist", "--status", "todo")["topics"]
+    assert specialist[0]["id"] == "python-basics" and len(specialist) == 52
+
+
+def test_list_text_shows_ids_under_headings(cli):
+    out = cli("list", "--stage", "Part 1").stdout
+    assert "Part 1: The Foundations" in out and "  Embeddings" in out
+    assert "embeddings-applications" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_progress_text_and_json(cli, cli_json):
+    cli("done", "math-foundations", "--on", "yesterday")
+    cli("skip", "ml-foundations")
+    out = cli("progress").stdout
+    assert "Overall" in out and "Skipped: 1" in out and "Pace:" in out
+    data = cli_json("progress")
+    assert {"track", "done", "skipped", "total", "percent", "stages"} <= set(data)
+    assert data["stages"][0] == {"id": "developer-prerequisites", "title": "Prerequisites", "done": 1, "skipped": 1, "total": 3, "percent": 50.0}
+
+
+def test_progress_names_the_level_reached(cli, cli_json):
+    cli("track", "use", "specialist")
+    assert cli_json("progress")["level"] == {"reached": None, "working_on": "Practitioner Junior"}
+    cli("done", "specialist-junior")
+    assert cli_json("progress")["level"]["reached"] == "Practitioner Junior"
+    assert "Level reached: Practitioner Junior" in cli("progress").stdout
+
+
+# --- tracks ----------------------------------------------------------------------------------------
+
+
+def test_track_lists_and_switches(cli, cli_json):
+    data = cli_json("track")
+    assert data["active"] == "developer" and [t["id"] for t in data["tracks"]] == ["developer", "specialist", "complete", "researcher"]
+    assert "Active track: LLM specialist roadmap" in cli("track", "use", "specialist").stdout
+    assert cli_json("next")["next"][0]["id"] == "python-basics"
+    assert cli_json("next", "--track", "researcher")["next"][0]["id"] == "math-foundations"
+    assert "* " in cli("track").stdout
+
+
+def test_done_once_counts_on_every_track(cli, cli_json):
+    cli("done", "math-foundations")
+    done_on = {t["id"]: t["done"] for t in cli_json("track")["tracks"]}
+    assert done_on == {"developer": 1, "specialist": 0, "complete": 1, "researcher": 1}
+
+
+def test_starting_later_marks_nothing(cli, cli_json):
+    out = cli("track", "use", "developer", "--from", "research").stdout
+    assert "starting at Part 3" in out
+    first = cli_json("next")["next"][0]
+    assert first["stage"] == "developer-part-3"
+    assert "chose to start" in first["reason"]
+    assert cli_json("progress")["done"] == 0 and cli_json("progress")["total"] == 135
+    cli("track", "use", "developer", "--from", "Part 4")
+    assert cli_json("next")["next"][0]["stage"] == "developer-part-4"
+    cli("track", "use", "developer", "--from", "1")
+    assert cli_json("next")["next"][0]["id"] == "programming-foundations"
+
+
+def test_track_use_refuses_unknowns(cli):
+    assert "no track named" in cli("track", "use", "astronaut", code=2).stderr
+    assert "has no stage" in cli("track", "use", "developer", "--from", "Part 7", code=2).stderr
+
+
+# --- where, version, help ---------------------------------------------------------------------------
+
+
+def test_where_prints_the_paths(cli, cli_json, llmpath_home):
+    data = cli_json("where")
+    assert data["data_dir"] == str(llmpath_home)
+    assert data["database"] == str(llmpath_home / "llmpath.db")
+    assert data["roadmap_is_bundled"] is True
+    assert str(llmpath_home) in cli("where").stdout
+
+
+def test_version(cli):
+    from llmpath import __version__
+
+    assert cli("--version").stdout.strip() == f"llmpath {__version__}"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["next"], ["done"], ["start"], ["skip"], ["undo"], ["show"], ["roadmap"], ["list"], ["progress"], ["track"], ["track", "use"], ["where"]],
+)
+def test_every_command_has_help_with_an_example(cli, command):
+    out = cli(*command, "--help").stdout
+    assert "Example" in out
+
+
+def test_read_commands_output_valid_json_only(cli):
+    for command in (["next"], ["list"], ["roadmap"], ["progress"], ["track"], ["where"], ["show", "rag-retrieval-methods"]):
+        json.loads(cli(*command, "--json").stdout)
