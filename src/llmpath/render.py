@@ -37,7 +37,7 @@ def status_text(status: str) -> Text:
 
 
 def counts(tally: Tally) -> str:
-    skipped = f", {tally.skipped} skipped" if tally.skipped else ""
+    skipped = f" ↷{tally.skipped}" if tally.skipped else ""
     return f"{tally.done}/{tally.total - tally.skipped}{skipped}"
 
 
@@ -49,6 +49,16 @@ def related_papers(state: State, topic_id: str) -> list[Paper]:
 def paper_line(paper: Paper) -> str:
     where = f", arXiv {paper.arxiv}" if paper.arxiv else ""
     return f"{paper.title} ({paper.year}{where}) · {paper.priority}"
+
+
+def bullet_list(items: list[Text], symbol: str, indent: int) -> Table:
+    """Items after a symbol, wrapped lines lining up under the text rather than the symbol."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(width=indent + len(symbol), justify="right", no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    for item in items:
+        grid.add_row(symbol, item)
+    return grid
 
 
 def topic_location(state: State, topic: Topic, stage: Stage | None) -> str:
@@ -80,24 +90,23 @@ def topic_details(state: State, topic: Topic, stage: Stage | None) -> list[Rende
     if topic.checklist:
         parts += [Text(""), Text("Checklist", style="bold")]
         for group in topic.checklist:
-            indent = "  "
             if group.title:
                 parts.append(Text(f"  {group.title}", style="italic"))
-                indent = "    "
-            parts += [Text(f"{indent}□ {item}") for item in group.items]
+            parts.append(bullet_list([Text(item) for item in group.items], "□", 4 if group.title else 2))
     if topic.resources:
         parts += [Text(""), Text("Resources", style="bold")]
+        lines = []
         for res in topic.resources:
-            line = Text(f"  • {res.title}")
+            line = Text(res.title)
             if res.serves and res.serves.lower() not in res.title.lower():
                 line.append(f" (for {res.serves})", style="dim")
             if res.url:
-                line.append(f"\n    {res.url}", style="blue")
-            parts.append(line)
+                line.append(f"\n{res.url}", style="blue")
+            lines.append(line)
+        parts.append(bullet_list(lines, "•", 2))
     papers = related_papers(state, topic.id)
     if papers:
-        parts += [Text(""), Text("Papers", style="bold")]
-        parts += [Text(f"  • {paper_line(p)}") for p in papers]
+        parts += [Text(""), Text("Papers", style="bold"), bullet_list([Text(paper_line(p)) for p in papers], "•", 2)]
     return parts
 
 
@@ -121,15 +130,12 @@ def render_next(console: Console, state: State, plan: Plan, percent: float) -> N
     first, *rest = plan.suggestions
     console.print(suggestion_panel(state, first))
     if rest:
-        table = Table(box=box.SIMPLE, title="Then", title_justify="left", show_header=True)
-        table.add_column("id", overflow="fold")
-        table.add_column("topic", overflow="fold")
-        table.add_column("status")
-        for item in rest:
-            table.add_row(item.topic, state.roadmap.display_title(item.topic), status_text(item.status))
-        console.print(table)
-    verb = "done" if first.status == "in_progress" else "start"
-    console.print(Text(f"Mark it: llmpath {verb} {first.topic}", style="dim"))
+        console.print(Text("Then", style="bold"))
+        console.print(bullet_list([Text.assemble(state.roadmap.display_title(i.topic), (f"  {i.topic}", "dim")) for i in rest], "›", 2))
+    if first.status == "in_progress":
+        console.print(Text(f"When you have it: llmpath done {first.topic}", style="dim"))
+    else:
+        console.print(Text(f"Begin it:   llmpath start {first.topic}\nFinish it:  llmpath done {first.topic}", style="dim"))
 
 
 def suggestion_panel(state: State, item: Suggestion) -> Panel:
@@ -248,10 +254,10 @@ def bar_row(table: Table, label: RenderableType, tally: Tally) -> None:
 
 def render_progress(console: Console, progress: TrackProgress) -> None:
     table = Table(box=box.SIMPLE, show_header=False, pad_edge=False)
-    table.add_column("stage", overflow="fold", ratio=1)
-    table.add_column("bar", width=20)
-    table.add_column("%", justify="right", width=6)
-    table.add_column("done", justify="right")
+    table.add_column("stage", overflow="fold")
+    table.add_column("bar", width=20, no_wrap=True)
+    table.add_column("%", justify="right", no_wrap=True)
+    table.add_column("done", justify="right", no_wrap=True)
     for stage_progress in progress.stages:
         bar_row(table, stage_progress.stage.title, stage_progress.tally)
     table.add_section()
@@ -280,7 +286,9 @@ def format_weeks(weeks: float) -> str:
         return f"{max(1, round(weeks * 7))} days"
     if weeks < 9:
         return f"{weeks:.1f} weeks"
-    return f"{weeks / (52 / 12):.1f} months"
+    if weeks < 104:
+        return f"{weeks / (52 / 12):.1f} months"
+    return f"{weeks / 52:.1f} years"
 
 
 def render_tracks(console: Console, rows: list[tuple[Track, float, Tally, bool]]) -> None:
@@ -288,9 +296,9 @@ def render_tracks(console: Console, rows: list[tuple[Track, float, Tally, bool]]
     table.add_column("", width=1)
     table.add_column("track")
     table.add_column("title", overflow="fold")
-    table.add_column("progress", width=16)
+    table.add_column("progress", width=12)
     table.add_column("done", justify="right")
     for track, percent, tally, active in rows:
-        table.add_row("*" if active else "", track.id, track.title, ProgressBar(total=100, completed=percent, width=16), counts(tally))
+        table.add_row("*" if active else "", track.id, track.title, ProgressBar(total=100, completed=percent, width=12), counts(tally))
     console.print(table)
     console.print(Text("* active track · switch with: llmpath track use NAME", style="dim"))

@@ -59,4 +59,4 @@ def today() -> date:
 
 
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON for scripts instead of text.")
-TRACK_OPTION = typer.Option(None, "--track", "-t", help="Look at this track instead of the active one.")
+TRACK_OPTION = typer.Option(None, "--track", "-t", metavar="NAME", help="Look at this track instead of the active one.")

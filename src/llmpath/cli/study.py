@@ -10,9 +10,9 @@ from ..domain.state import CLOSED, State, from_snapshot
 from ..schema import Track
 from .common import JSON_OPTION, TRACK_OPTION, handle_errors, paths_of, print_json, state_of, today
 
-NOTE_OPTION = typer.Option(None, "--note", help="A note to keep with this change.")
-ON_OPTION = typer.Option(None, "--on", help="The day it happened: YYYY-MM-DD, today or yesterday (default today).")
-TOPICS_ARGUMENT = typer.Argument(..., help="Topic ids, titles, unique prefixes or close matches; a module or stage id means all its topics.")
+NOTE_OPTION = typer.Option(None, "--note", metavar="TEXT", help="A note to keep with this change.")
+ON_OPTION = typer.Option(None, "--on", metavar="DATE", help="The day it happened: YYYY-MM-DD, today or yesterday (default today).")
+TOPICS_ARGUMENT = typer.Argument(..., metavar="TOPIC", help="Topic ids, titles, unique prefixes or close matches; a module or stage id means all its topics.")
 
 
 def register(app: typer.Typer) -> None:
@@ -45,7 +45,7 @@ def topic_json(state: State, topic_id: str) -> dict[str, Any]:
 @handle_errors
 def next_step(
     ctx: typer.Context,
-    count: int = typer.Option(1, "--count", "-n", min=1, max=50, help="How many next steps to show."),
+    count: int = typer.Option(1, "--count", "-n", min=1, max=50, metavar="N", help="How many next steps to show."),
     track: str = TRACK_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -115,10 +115,7 @@ def _change(ctx: typer.Context, queries: list[str], status: str, note: str | Non
     for topic_id in ids:
         title = after.roadmap.display_title(topic_id)
         if topic_id in changed:
-            line = mark(status)
-            line.append(f" {title}  ")
-            line.append_text(status_text(status))
-            console.print(line)
+            console.print(mark(status), status_text(status), title)
         else:
             console.print(f"  {title}: already {status_text(status)}, nothing changed", style="dim")
     if status != "done" and status != "in_progress":
@@ -141,7 +138,7 @@ def done(ctx: typer.Context, topics: list[str] = TOPICS_ARGUMENT, note: str = NO
     \b
     Examples:
       llmpath done tokenization-subword-algorithms
-      llmpath done "Embeddings Applications" --on 2026-11-20 --note "built a search demo"
+      llmpath done "Embeddings Applications" --on 2026-11-20 --note "demo"
       llmpath done tokenization          (a module id: all six of its sections)
     """
     _change(ctx, topics, "done", note, on)
@@ -184,12 +181,12 @@ def undo(ctx: typer.Context) -> None:
     after = from_snapshot(fresh)
     console = make_console()
     for event in reverted:
-        line = f"undone: {after.roadmap.display_title(event.topic) if event.topic in after.roadmap.topics else event.topic} "
-        console.print(line, status_text(event.status), "→", status_text(after.status(event.topic)))
+        title = after.roadmap.display_title(event.topic) if event.topic in after.roadmap.topics else event.topic
+        console.print("↶ undone:", status_text(event.status), "→", status_text(after.status(event.topic)), " ", title)
 
 
 @handle_errors
-def show(ctx: typer.Context, topic: str = typer.Argument(..., help="A topic id, title, prefix or close match."), as_json: bool = JSON_OPTION) -> None:
+def show(ctx: typer.Context, topic: str = typer.Argument(..., metavar="TOPIC", help="A topic id, title, prefix or close match."), as_json: bool = JSON_OPTION) -> None:
     """Everything about one topic, with its status history.
 
     \b

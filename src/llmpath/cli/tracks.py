@@ -62,10 +62,11 @@ def tracks(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
 @handle_errors
 def use(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="A track id or title."),
+    name: str = typer.Argument(..., metavar="NAME", help="A track id or title."),
     start_from: str = typer.Option(
         None,
         "--from",
+        metavar="STAGE",
         help="Begin `next` at this stage (id, number or title) or background (e.g. beginner, ml, research, engineering). Nothing is marked done.",
     ),
 ) -> None:
@@ -89,4 +90,5 @@ def use(
     chosen = after.track(track.id)
     start = after.start_stage(chosen)
     where = f", starting at {after.roadmap.stage(start)[1].title}" if start else ""
-    typer.echo(f"Active track: {chosen.title} ({chosen.id}){where}. Run `llmpath next` to see your next step.")
+    typer.echo(f"Active track: {chosen.title} ({chosen.id}){where}.")
+    typer.echo("Run `llmpath next` to see your next step.")

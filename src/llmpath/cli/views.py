@@ -9,8 +9,8 @@ from ..errors import UsageError
 from ..schema import Stage, Track
 from .common import JSON_OPTION, TRACK_OPTION, handle_errors, print_json, state_of, today
 
-STAGE_OPTION = typer.Option(None, "--stage", "-s", help="Only this stage: its id, number on the track, or title.")
-STATUS_OPTION = typer.Option(None, "--status", help="Only topics with this status: todo, in-progress, done, skipped (repeatable).")
+STAGE_OPTION = typer.Option(None, "--stage", "-s", metavar="STAGE", help="Only this stage: its id, number on the track, or title.")
+STATUS_OPTION = typer.Option(None, "--status", metavar="STATUS", help="Only topics with this status: todo, in-progress, done, skipped (repeatable).")
 
 
 def register(app: typer.Typer) -> None:

@@ -23,11 +23,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
 
 
-def recovery_hint(database: Path) -> str:
-    return (
-        f"move {database} aside (it is kept as it is) and run `llmpath import` with your last export, "
-        "or run `llmpath doctor` for details"
-    )
+RECOVERY_HINT = "it is left untouched; move it aside (or set LLMPATH_HOME to another directory) to start a new store"
 
 
 def ensure_data_dir(data_dir: Path) -> None:
@@ -50,10 +46,10 @@ def check_database_file(database: Path) -> None:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as error:
         raise StoreError(f"cannot read {database}: {error.strerror}") from None
+    if header and SQLITE_HEADER.startswith(header) and header != SQLITE_HEADER:
+        raise StoreError(f"{database} is truncated; {RECOVERY_HINT}")
     if header and header != SQLITE_HEADER:
-        raise StoreError(f"{database} is not an llmpath database; {recovery_hint(database)}")
-    if 0 < len(header) < len(SQLITE_HEADER):
-        raise StoreError(f"{database} is truncated; {recovery_hint(database)}")
+        raise StoreError(f"{database} is not an llmpath database; {RECOVERY_HINT}")
 
 
 def _configure(engine: Engine) -> None:
@@ -99,7 +95,7 @@ def database_errors(database: Path) -> Iterator[None]:
         detail = str(error.orig) if getattr(error, "orig", None) else str(error)
         if "locked" in detail or "busy" in detail:
             raise StoreError(f"{database} is busy in another llmpath process; try again") from None
-        raise StoreError(f"{database} cannot be read ({detail}); {recovery_hint(database)}") from None
+        raise StoreError(f"{database} cannot be read ({detail}); {RECOVERY_HINT}") from None
 
 
 def open_engine(data_dir: Path, database: Path) -> Engine:
