@@ -18,6 +18,8 @@ from ..schema import Roadmap
 FUZZY_CUTOFF = 0.82
 SUGGEST_CUTOFF = 0.5
 SHOWN_CANDIDATES = 8
+SHOWN_SUGGESTIONS = 4
+MIN_PREFIX_FUZZY = 4
 
 
 @dataclass(frozen=True)
@@ -56,20 +58,36 @@ def _groups(roadmap: Roadmap) -> list[Unit]:
     return units
 
 
+def _listing(units: list[Unit]) -> str:
+    width = max(len(u.id) for u in units[:SHOWN_CANDIDATES])
+    lines = [f"  {u.id.ljust(width)}  {u.label}" + (f" ({u.kind})" if u.kind != "topic" else "") for u in units[:SHOWN_CANDIDATES]]
+    if len(units) > SHOWN_CANDIDATES:
+        lines.append(f"  ... and {len(units) - SHOWN_CANDIDATES} more (see `llmpath list`)")
+    return "\n".join(lines)
+
+
 def _ambiguous(query: str, found: list[Unit], hint: str) -> UsageError:
     """The problem on the first line, then the candidates, one a line."""
-    width = max(len(u.id) for u in found[:SHOWN_CANDIDATES])
-    lines = [f"  {u.id.ljust(width)}  {u.label}" for u in found[:SHOWN_CANDIDATES]]
-    if len(found) > SHOWN_CANDIDATES:
-        lines.append(f"  ... and {len(found) - SHOWN_CANDIDATES} more (see `llmpath list`)")
-    return UsageError(f"{query!r} matches {len(found)} topics; name one by its id{hint}:\n" + "\n".join(lines))
+    return UsageError(f"{query!r} matches {len(found)} topics; name one by its id{hint}:\n{_listing(found)}")
+
+
+def _similarity(key: str, name: str) -> float:
+    """How close a typed name is to a known one, also as the start of a longer name."""
+    score = difflib.SequenceMatcher(None, key, name).ratio()
+    if len(key) >= MIN_PREFIX_FUZZY and len(name) > len(key):
+        score = max(score, difflib.SequenceMatcher(None, key, name[: len(key)]).ratio())
+    return score
 
 
 def _group_hint(groups: list[Unit], key: str) -> str:
-    named = [g for g in groups if normalize(g.label.split(" › ")[-1]) == key]
+    """Point at a module or stage whose title or id is what was typed, or close to it."""
+    named = [
+        g for g in groups
+        if max(_similarity(key, normalize(g.id)), _similarity(key, normalize(g.label.split(" › ")[-1]))) >= FUZZY_CUTOFF
+    ]
     if not named:
         return ""
-    return " (for all topics of a " + " or ".join(f"{g.kind}, use {g.id}" for g in named) + ")"
+    return " (for all topics of a " + " or ".join(f"{g.kind}, use {g.id}" for g in named[:2]) + ")"
 
 
 def resolve(roadmap: Roadmap, query: str, aliases: dict[str, str] | None = None, groups: bool = True) -> Unit:
@@ -103,7 +121,7 @@ def resolve(roadmap: Roadmap, query: str, aliases: dict[str, str] | None = None,
             raise _ambiguous(query, matches, hint)
 
     scored = sorted(
-        ((max(difflib.SequenceMatcher(None, key, n).ratio() for n in names), unit) for unit, names in topics),
+        ((max(_similarity(key, n) for n in names), unit) for unit, names in topics),
         key=lambda pair: -pair[0],
     )
     top_score = scored[0][0] if scored else 0.0
@@ -113,9 +131,10 @@ def resolve(roadmap: Roadmap, query: str, aliases: dict[str, str] | None = None,
             return best[0]
         raise _ambiguous(query, best, hint)
 
-    suggestions = [u for score, u in scored[:3] if score >= SUGGEST_CUTOFF]
-    if suggestions:
-        advice = "did you mean " + " or ".join(f"{u.id} ({u.label})" for u in suggestions) + "?"
-    else:
-        advice = "see `llmpath list` for topic ids"
-    raise UsageError(f"no topic matches {query!r}{hint}; {advice}")
+    # Modules and stages are suggested, never acted on from a guess.
+    scored += [(max(_similarity(key, normalize(g.id)), _similarity(key, normalize(g.label))), g) for g in group_units]
+    scored.sort(key=lambda pair: -pair[0])
+    suggestions = [u for score, u in scored[:SHOWN_SUGGESTIONS] if score >= SUGGEST_CUTOFF]
+    if not suggestions:
+        raise UsageError(f"no topic matches {query!r}{hint}; see `llmpath list` for topic ids")
+    raise UsageError(f"no topic matches {query!r}{hint}; did you mean one of these?\n{_listing(suggestions)}")
