@@ -232,7 +232,7 @@ def test_progress_text_and_json(cli, cli_json):
     assert "Overall" in out and "Skipped: 1" in out and "Pace:" in out
     data = cli_json("progress")
     assert {"track", "done", "skipped", "total", "percent", "stages"} <= set(data)
-    assert data["stages"][0] == {"id": "developer-prerequisites", "title": "Prerequisites", "done": 1, "skipped": 1, "total": 3, "percent": 50.0}
+    assert data["stages"][0] == {"id": "developer-prerequisites", "title": "Prerequisites", "done": 1, "skipped": 1, "in_progress": 0, "total": 3, "percent": 50.0}
 
 
 def test_progress_names_the_level_reached(cli, cli_json):

@@ -195,24 +195,23 @@ def render_roadmap(console: Console, state: State, track: Track, stages: list[St
         if stage.level:
             label.append(f"  · level: {stage.level}", style="dim")
         branch = tree.add(label)
-        current_module = None
-        module_branch = branch
+        module_branches: dict[str, Tree] = {}
         for topic_id in stage.topics:
-            topic = state.roadmap.topics[topic_id]
             status = state.status(topic_id)
-            if topic.module != current_module:
-                current_module = topic.module
-                module_branch = branch
-                if topic.module and stage.modules:
-                    module = state.roadmap.modules[topic.module]
-                    module_tally = tally(state, state.roadmap.module_topics(module.id))
-                    module_branch = branch.add(Text.assemble(module.title, (f"  {counts(module_tally)}", "dim")))
             if statuses and status not in statuses:
                 continue
+            topic = state.roadmap.topics[topic_id]
+            parent = branch
+            if topic.module and stage.modules:
+                if topic.module not in module_branches:
+                    module = state.roadmap.modules[topic.module]
+                    module_tally = tally(state, state.roadmap.module_topics(module.id))
+                    module_branches[topic.module] = branch.add(Text.assemble(module.title, (f"  {counts(module_tally)}", "dim")))
+                parent = module_branches[topic.module]
             line = Text.assemble(mark(status), " ", topic.title)
             if topic.optional:
                 line.append(" (optional)", style="dim")
-            module_branch.add(line)
+            parent.add(line)
     console.print(tree)
 
 

@@ -42,10 +42,7 @@ def tracks(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
                         "title": track.title,
                         "active": track.id == active,
                         "start_stage": state.start_stage(track),
-                        "done": counts.done,
-                        "skipped": counts.skipped,
-                        "total": counts.total,
-                        "percent": counts.percent,
+                        **counts.as_dict(),
                         "entry_points": [{"id": e.id, "title": e.title, "stage": e.stage} for e in track.entry_points],
                     }
                     for track, counts in rows

@@ -102,16 +102,12 @@ def _topic_row(state: State, stage: Stage, topic_id: str) -> dict:
 def _stage_json(state: State, stage: Stage, statuses: set[str] | None) -> dict:
     from ..domain.progress import tally
 
-    counts = tally(state, stage.topics)
     return {
         "id": stage.id,
         "title": stage.title,
         "level": stage.level,
         "estimate": stage.estimate.text() if stage.estimate else None,
-        "done": counts.done,
-        "skipped": counts.skipped,
-        "total": counts.total,
-        "percent": counts.percent,
+        **tally(state, stage.topics).as_dict(),
         "topics": [_topic_row(state, stage, t) for t in stage.topics if not statuses or state.status(t) in statuses],
     }
 
@@ -158,24 +154,15 @@ def progress(ctx: typer.Context, track: str = TRACK_OPTION, as_json: bool = JSON
     state = state_of(ctx)
     result = track_progress(state, state.track(track), today())
     if as_json:
-        tally = result.tally
         print_json(
             {
                 "track": result.track.id,
-                "done": tally.done,
-                "skipped": tally.skipped,
-                "in_progress": tally.in_progress,
-                "total": tally.total,
-                "percent": tally.percent,
+                **result.tally.as_dict(),
                 "done_this_week": result.done_this_week,
                 "pace_per_week": result.pace_per_week,
                 "weeks_left": result.weeks_left,
                 "level": {"reached": result.level.reached, "working_on": result.level.working_on} if result.level else None,
-                "stages": [
-                    {"id": sp.stage.id, "title": sp.stage.title, "done": sp.tally.done, "skipped": sp.tally.skipped,
-                     "total": sp.tally.total, "percent": sp.tally.percent}
-                    for sp in result.stages
-                ],
+                "stages": [{"id": sp.stage.id, "title": sp.stage.title, **sp.tally.as_dict()} for sp in result.stages],
             }
         )
         return

@@ -26,6 +26,9 @@ class Tally:
     def remaining(self) -> int:
         return self.total - self.done - self.skipped
 
+    def as_dict(self) -> dict[str, float | int]:
+        return {"done": self.done, "skipped": self.skipped, "in_progress": self.in_progress, "total": self.total, "percent": self.percent}
+
     @property
     def percent(self) -> float:
         counted = self.total - self.skipped
