@@ -22,7 +22,7 @@ def wall_time(command: Sequence[str], env: dict[str, str]) -> float:
 def alternate(commands: dict[str, Sequence[str]], env: dict[str, str], rounds: int) -> dict[str, float]:
     """Median wall time of each command, run in turn round after round so drift hits all alike."""
     samples: dict[str, list[float]] = {name: [] for name in commands}
-    for name, command in commands.items():  # warm the file cache once
+    for command in commands.values():  # warm the file cache once
         wall_time(command, env)
     for _ in range(rounds):
         for name, command in commands.items():

@@ -23,8 +23,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as home:
         env = environment(Path(home))
         # A synced store with some history, as a learner has after a few weeks.
-        subprocess.run([*llmpath, "done", "programming-foundations", "math-foundations", "--on", "yesterday"], env=env, check=True, stdout=subprocess.DEVNULL)
-        subprocess.run([*llmpath, "start", "nn-foundations-learning-algorithms"], env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [*llmpath, "done", "programming-foundations", "math-foundations", "--on", "yesterday"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        subprocess.run(
+            [*llmpath, "start", "nn-foundations-learning-algorithms"], env=env, check=True, stdout=subprocess.DEVNULL
+        )
         reads = {
             "bare typer + rich table": [sys.executable, str(BENCH_DIR / "bare_typer_table.py")],
             "llmpath next": [*llmpath, "next"],

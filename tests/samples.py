@@ -14,7 +14,12 @@ TINY = {
             "entry_points": [{"id": "late", "title": "Late start", "stage": "second"}],
             "stages": [
                 {"id": "first", "title": "First", "topics": ["alpha", "beta"]},
-                {"id": "second", "title": "Second", "modules": ["mod"], "estimate": {"min": 2, "max": 4, "unit": "weeks"}},
+                {
+                    "id": "second",
+                    "title": "Second",
+                    "modules": ["mod"],
+                    "estimate": {"min": 2, "max": 4, "unit": "weeks"},
+                },
             ],
         },
         {
@@ -22,18 +27,38 @@ TINY = {
             "title": "Levels",
             "stages": [
                 {"id": "junior", "title": "Junior", "level": "Practitioner", "topics": ["alpha"]},
-                {"id": "senior", "title": "Senior", "level": "Architect", "topics": ["delta"], "prerequisites": ["junior"]},
+                {
+                    "id": "senior",
+                    "title": "Senior",
+                    "level": "Architect",
+                    "topics": ["delta"],
+                    "prerequisites": ["junior"],
+                },
             ],
         },
     ],
     "modules": [{"id": "mod", "title": "Module", "prerequisites": ["first"]}],
     "topics": [
         {"id": "alpha", "title": "Alpha", "checklist": ["one", "two"]},
-        {"id": "beta", "title": "Beta", "prerequisites": ["alpha"], "resources": [{"title": "Site", "url": "https://example.org"}]},
+        {
+            "id": "beta",
+            "title": "Beta",
+            "prerequisites": ["alpha"],
+            "resources": [{"title": "Site", "url": "https://example.org"}],
+        },
         {"id": "gamma", "title": "Gamma", "module": "mod", "checklist": {"Group": ["x"]}},
         {"id": "delta", "title": "Delta"},
     ],
-    "papers": [{"id": "paper", "title": "A Paper", "year": 2020, "arxiv": "2001.08361", "priority": "Essential", "topics": ["alpha"]}],
+    "papers": [
+        {
+            "id": "paper",
+            "title": "A Paper",
+            "year": 2020,
+            "arxiv": "2001.08361",
+            "priority": "Essential",
+            "topics": ["alpha"],
+        }
+    ],
 }
 
 

@@ -46,7 +46,9 @@ def test_next_shows_details_and_papers(cli):
 
 
 def test_next_says_what_blocks_everything(cli, tmp_path, monkeypatch):
-    roadmap = samples.write(tmp_path / "r.yaml", samples.tiny(lambda d: d["topics"][1]["prerequisites"].append("delta")))
+    roadmap = samples.write(
+        tmp_path / "r.yaml", samples.tiny(lambda d: d["topics"][1]["prerequisites"].append("delta"))
+    )
     monkeypatch.setenv("LLMPATH_ROADMAP", str(roadmap))
     cli("done", "alpha")
     result = cli("next")
@@ -67,7 +69,13 @@ def test_next_on_a_finished_track_suggests_another(cli, cli_json, tmp_path, monk
 
 @pytest.mark.parametrize(
     "query",
-    ["tokenization-preprocessing", "Tokenization Preprocessing", "tokenization › preprocessing", "tokenization-preproc", "tokenizaton-preprocesing"],
+    [
+        "tokenization-preprocessing",
+        "Tokenization Preprocessing",
+        "tokenization › preprocessing",
+        "tokenization-preproc",
+        "tokenizaton-preprocesing",
+    ],
 )
 def test_done_by_id_title_prefix_or_close_match(cli, cli_json, query):
     cli("done", query)
@@ -176,7 +184,14 @@ def test_undone_changes_stay_in_history(cli, cli_json):
 def test_show_everything_about_a_topic(cli, cli_json):
     cli("done", "transformer-positional-encoding", "--note", "RoPE clicked")
     out = cli("show", "Transformer Positional Encoding").stdout
-    for expected in ("The Transformer Architecture › Positional Encoding", "RoPE", "Checklist", "Papers", "History", "RoPE clicked"):
+    for expected in (
+        "The Transformer Architecture › Positional Encoding",
+        "RoPE",
+        "Checklist",
+        "Papers",
+        "History",
+        "RoPE clicked",
+    ):
         assert expected in out
     data = cli_json("show", "transformer-positional-encoding")
     assert "roformer" in data["papers"] and data["on_tracks"] == [{"track": "developer", "stage": "developer-part-1"}]
@@ -232,7 +247,15 @@ def test_progress_text_and_json(cli, cli_json):
     assert "Overall" in out and "Skipped: 1" in out and "Pace:" in out
     data = cli_json("progress")
     assert {"track", "done", "skipped", "total", "percent", "stages"} <= set(data)
-    assert data["stages"][0] == {"id": "developer-prerequisites", "title": "Prerequisites", "done": 1, "skipped": 1, "in_progress": 0, "total": 3, "percent": 50.0}
+    assert data["stages"][0] == {
+        "id": "developer-prerequisites",
+        "title": "Prerequisites",
+        "done": 1,
+        "skipped": 1,
+        "in_progress": 0,
+        "total": 3,
+        "percent": 50.0,
+    }
 
 
 def test_progress_names_the_level_reached(cli, cli_json):
@@ -248,7 +271,12 @@ def test_progress_names_the_level_reached(cli, cli_json):
 
 def test_track_lists_and_switches(cli, cli_json):
     data = cli_json("track")
-    assert data["active"] == "developer" and [t["id"] for t in data["tracks"]] == ["developer", "specialist", "complete", "researcher"]
+    assert data["active"] == "developer" and [t["id"] for t in data["tracks"]] == [
+        "developer",
+        "specialist",
+        "complete",
+        "researcher",
+    ]
     assert "Active track: LLM specialist roadmap" in cli("track", "use", "specialist").stdout
     assert cli_json("next")["next"][0]["id"] == "python-basics"
     assert cli_json("next", "--track", "researcher")["next"][0]["id"] == "math-foundations"
@@ -298,7 +326,20 @@ def test_version(cli):
 
 @pytest.mark.parametrize(
     "command",
-    [["next"], ["done"], ["start"], ["skip"], ["undo"], ["show"], ["roadmap"], ["list"], ["progress"], ["track"], ["track", "use"], ["where"]],
+    [
+        ["next"],
+        ["done"],
+        ["start"],
+        ["skip"],
+        ["undo"],
+        ["show"],
+        ["roadmap"],
+        ["list"],
+        ["progress"],
+        ["track"],
+        ["track", "use"],
+        ["where"],
+    ],
 )
 def test_every_command_has_help_with_an_example(cli, command):
     out = cli(*command, "--help").stdout
@@ -306,5 +347,13 @@ def test_every_command_has_help_with_an_example(cli, command):
 
 
 def test_read_commands_output_valid_json_only(cli):
-    for command in (["next"], ["list"], ["roadmap"], ["progress"], ["track"], ["where"], ["show", "rag-retrieval-methods"]):
+    for command in (
+        ["next"],
+        ["list"],
+        ["roadmap"],
+        ["progress"],
+        ["track"],
+        ["where"],
+        ["show", "rag-retrieval-methods"],
+    ):
         json.loads(cli(*command, "--json").stdout)

@@ -78,7 +78,7 @@ def test_specialist_skills_projects_and_levels(seeds, roadmap, sources):
     levels = re.split(r"^(?=## \d\. )", overview, flags=re.M)[1:]
     projects = 0
     stages = roadmap.track("specialist").stages
-    for level, stage in zip(levels, stages):
+    for level, stage in zip(levels, stages, strict=True):
         number, title = re.match(r"## (\d)\. (.+)", level).groups()
         assert stage.title == title
         duration = re.search(r"\*\*Duration:\*\* (\d+)", level).group(1)
@@ -116,14 +116,38 @@ def test_the_must_read_table_is_in_the_catalog(seeds, roadmap):
 
 
 def test_every_named_paper_is_in_the_catalog(seeds, roadmap, sources):
-    haystacks = [norm(" ".join((p.id, p.title, p.contribution or "", *p.also_known_as))) for p in roadmap.papers.values()]
+    haystacks = [
+        norm(" ".join((p.id, p.title, p.contribution or "", *p.also_known_as))) for p in roadmap.papers.values()
+    ]
     text = seed(seeds, "001")
     named = [r for r in re.findall(r"Resource: (.+)$", text, re.M) if re.search(r"\bpapers?\b", r, re.I)]
     assert len(named) >= 15
     for resource in named:
         name = norm(re.sub(r"\(.*?paper\)|\bpapers?\b", "", resource, flags=re.I))
         assert any(name in hay for hay in haystacks), resource
-    for name in ("Switch Transformers", "LLM.int8()", "GPTQ", "Chain-of-Thought", "Self-Consistency", "ReAct",
-                 "CLIP", "ROME", "GloVe", "Word2Vec", "LoRA", "QLoRA", "DPO", "FlashAttention", "Mamba",
-                 "SimCSE", "InstructGPT", "GPT-3", "BERT", "RAG", "Chinchilla", "LLaVA", "Tree of Thoughts"):
+    for name in (
+        "Switch Transformers",
+        "LLM.int8()",
+        "GPTQ",
+        "Chain-of-Thought",
+        "Self-Consistency",
+        "ReAct",
+        "CLIP",
+        "ROME",
+        "GloVe",
+        "Word2Vec",
+        "LoRA",
+        "QLoRA",
+        "DPO",
+        "FlashAttention",
+        "Mamba",
+        "SimCSE",
+        "InstructGPT",
+        "GPT-3",
+        "BERT",
+        "RAG",
+        "Chinchilla",
+        "LLaVA",
+        "Tree of Thoughts",
+    ):
         assert any(norm(name) in hay for hay in haystacks), name

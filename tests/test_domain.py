@@ -1,8 +1,10 @@
 """The pure domain: statuses from events, the next-step choice, progress figures, dates."""
 
-from datetime import date, datetime, timedelta, timezone
+import itertools
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import yaml
 
 import samples
 from llmpath.domain.dates import parse_day, same_week, week_label, week_start
@@ -12,8 +14,6 @@ from llmpath.domain.state import Event, State, latest_events
 from llmpath.errors import UsageError
 from llmpath.loader import parse_roadmap
 
-import yaml
-
 TODAY = date(2026, 11, 25)  # a Wednesday
 
 
@@ -21,9 +21,12 @@ def roadmap(change=None):
     return parse_roadmap(yaml.safe_dump(samples.tiny(change), sort_keys=False))
 
 
-def event(topic, status, on=TODAY, batch=None, n=[0], reverted=False):
-    n[0] += 1
-    return Event(f"u{n[0]}", batch or f"b{n[0]}", topic, status, on, datetime(2026, 11, 25, tzinfo=timezone.utc), None, reverted)
+SEQUENCE = itertools.count(1)
+
+
+def event(topic, status, on=TODAY, reverted=False):
+    n = next(SEQUENCE)
+    return Event(f"u{n}", f"b{n}", topic, status, on, datetime(2026, 11, 25, tzinfo=UTC), None, reverted)
 
 
 def state(*events, settings=None, change=None):
@@ -56,7 +59,12 @@ def test_prerequisites_hold_back_a_topic():
 
 
 def test_everything_blocked_says_what_blocks_it():
-    s = state(event("alpha", "done"), event("beta", "in_progress"), event("beta", "todo"), change=lambda d: d["topics"][1]["prerequisites"].append("delta"))
+    s = state(
+        event("alpha", "done"),
+        event("beta", "in_progress"),
+        event("beta", "todo"),
+        change=lambda d: d["topics"][1]["prerequisites"].append("delta"),
+    )
     result = plan(s, s.roadmap.track("main"))
     assert result.suggestions == []
     assert not result.finished
@@ -86,7 +94,9 @@ def test_percent_leaves_skipped_topics_out():
 
 
 def test_pace_and_time_left():
-    s = state(event("alpha", "done", on=TODAY - timedelta(days=20)), event("beta", "done", on=TODAY - timedelta(days=2)))
+    s = state(
+        event("alpha", "done", on=TODAY - timedelta(days=20)), event("beta", "done", on=TODAY - timedelta(days=2))
+    )
     progress = track_progress(s, s.roadmap.track("main"), TODAY)
     assert progress.pace_per_week == 0.5
     assert progress.weeks_left == 2.0

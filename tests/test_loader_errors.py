@@ -5,10 +5,9 @@ import copy
 import pytest
 import yaml
 
+import samples
 from llmpath.errors import RoadmapError
 from llmpath.loader import load_roadmap, parse_roadmap
-
-import samples
 
 VALID = samples.TINY
 
@@ -47,7 +46,9 @@ def test_unknown_field():
 
 
 def test_bad_slug():
-    assert "topics[0].id: 'Alpha One' is not a lowercase slug" in broken(lambda d: d["topics"][0].update(id="Alpha One"))
+    assert "topics[0].id: 'Alpha One' is not a lowercase slug" in broken(
+        lambda d: d["topics"][0].update(id="Alpha One")
+    )
 
 
 def test_duplicate_topic_id():
@@ -85,7 +86,9 @@ def test_topic_twice_on_one_track():
 
 
 def test_paper_names_an_unknown_topic():
-    assert "papers[0].topics[0]: 'nowhere' is not a topic id" in broken(lambda d: d["papers"][0].update(topics=["nowhere"]))
+    assert "papers[0].topics[0]: 'nowhere' is not a topic id" in broken(
+        lambda d: d["papers"][0].update(topics=["nowhere"])
+    )
 
 
 def test_bad_arxiv_id():
@@ -97,7 +100,9 @@ def test_bad_priority():
 
 
 def test_bad_year():
-    assert "papers[0].year: expected a whole number from 1900 to 2100" in broken(lambda d: d["papers"][0].update(year="soon"))
+    assert "papers[0].year: expected a whole number from 1900 to 2100" in broken(
+        lambda d: d["papers"][0].update(year="soon")
+    )
 
 
 def test_cycle():

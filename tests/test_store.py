@@ -37,7 +37,12 @@ def test_an_unchanged_roadmap_is_not_parsed_again(cli, llmpath_home):
     cli("next")
     code = "import sys; from llmpath.cli import app; sys.argv=['llmpath','{}']\ntry: app()\nexcept SystemExit: pass\nprint(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy','sqlmodel','yaml')), file=sys.stderr)"
     for command in ("next", "list", "roadmap", "progress"):
-        run = subprocess.run([sys.executable, "-c", code.format(command)], capture_output=True, text=True, env=os.environ | {"LLMPATH_HOME": str(llmpath_home)})
+        run = subprocess.run(
+            [sys.executable, "-c", code.format(command)],
+            capture_output=True,
+            text=True,
+            env=os.environ | {"LLMPATH_HOME": str(llmpath_home)},
+        )
         assert run.stderr.strip() == "[]", (command, run.stderr)
 
 
@@ -78,7 +83,10 @@ def test_a_broken_roadmap_changes_nothing(cli, cli_json, custom_roadmap, llmpath
     before = (llmpath_home / "llmpath.db").read_bytes()
     custom_roadmap(lambda d: d["topics"][1]["prerequisites"].append("nowhere"))
     result = cli("next", code=1)
-    assert result.stderr == "error: roadmap.yaml: topics[1].prerequisites[1]: 'nowhere' is not a topic, module or stage id\n"
+    assert (
+        result.stderr
+        == "error: roadmap.yaml: topics[1].prerequisites[1]: 'nowhere' is not a topic, module or stage id\n"
+    )
     assert (llmpath_home / "llmpath.db").read_bytes() == before
 
 

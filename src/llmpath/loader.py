@@ -44,7 +44,9 @@ def load_roadmap(path: Path) -> Roadmap:
     except FileNotFoundError:
         raise RoadmapError(f"{path}: roadmap file not found; check LLMPATH_ROADMAP or --roadmap") from None
     except IsADirectoryError:
-        raise RoadmapError(f"{path}: is a directory, not a roadmap file; point LLMPATH_ROADMAP at a .yaml file") from None
+        raise RoadmapError(
+            f"{path}: is a directory, not a roadmap file; point LLMPATH_ROADMAP at a .yaml file"
+        ) from None
     except UnicodeDecodeError as exc:
         raise RoadmapError(f"{path}: not UTF-8 text (byte {exc.start}); save the roadmap as UTF-8") from None
     except OSError as exc:
@@ -177,10 +179,32 @@ def _kind(value: Any) -> str:
 # --- entries ------------------------------------------------------------------------------------
 
 TOP_FIELDS = ("version", "default_track", "tracks", "modules", "topics", "papers")
-TRACK_FIELDS = ("id", "title", "description", "source", "estimate", "paper_target", "entry_points", "recommended_path", "stages")
+TRACK_FIELDS = (
+    "id",
+    "title",
+    "description",
+    "source",
+    "estimate",
+    "paper_target",
+    "entry_points",
+    "recommended_path",
+    "stages",
+)
 STAGE_FIELDS = ("id", "title", "summary", "body", "level", "estimate", "topics", "modules", "prerequisites")
 MODULE_FIELDS = ("id", "title", "number", "difficulty", "prerequisites", "prerequisites_note", "body", "source")
-TOPIC_FIELDS = ("id", "title", "module", "kind", "optional", "body", "checklist", "resources", "prerequisites", "aliases", "sources")
+TOPIC_FIELDS = (
+    "id",
+    "title",
+    "module",
+    "kind",
+    "optional",
+    "body",
+    "checklist",
+    "resources",
+    "prerequisites",
+    "aliases",
+    "sources",
+)
 PAPER_FIELDS = ("id", "title", "year", "arxiv", "priority", "contribution", "topics", "also_known_as")
 TOPIC_KINDS = ("topic", "project")
 
@@ -278,7 +302,9 @@ def _checklist(entry: _Entry) -> tuple[ChecklistGroup, ...]:
     if isinstance(raw, list):
         return (ChecklistGroup(None, entry.texts("checklist")),)
     if not isinstance(raw, dict):
-        raise _Invalid(entry.at("checklist"), f"expected a list of points or a mapping of group -> points, got {_kind(raw)}")
+        raise _Invalid(
+            entry.at("checklist"), f"expected a list of points or a mapping of group -> points, got {_kind(raw)}"
+        )
     groups = []
     for title, items in raw.items():
         group = _Entry({"items": items}, entry.at("checklist"), ("items",))
@@ -464,7 +490,7 @@ def _check_cycles(roadmap: Roadmap) -> None:
                     stack.pop()
                     path.pop()
                 elif state.get(child) == 1:
-                    loop = path[path.index(child):] + [child]
+                    loop = path[path.index(child) :] + [child]
                     raise _Invalid(f"track {track.id!r}", "prerequisites form a cycle: " + " -> ".join(loop))
                 elif not state.get(child):
                     state[child] = 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from datetime import timedelta
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -12,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from .domain.papers import Read, WeekView
 from .domain.planner import Plan, Suggestion
 from .domain.progress import Tally, TrackProgress, tally
 from .domain.state import Event, State
@@ -80,7 +82,10 @@ def topic_location(state: State, topic: Topic, stage: Stage | None) -> str:
 
 def topic_details(state: State, topic: Topic, stage: Stage | None) -> list[RenderableType]:
     """Location, body, checklist, resources and papers of a topic."""
-    parts: list[RenderableType] = [Text(topic_location(state, topic, stage), style="cyan"), Text(f"id: {topic.id}", style="dim")]
+    parts: list[RenderableType] = [
+        Text(topic_location(state, topic, stage), style="cyan"),
+        Text(f"id: {topic.id}", style="dim"),
+    ]
     if topic.body:
         parts += [Text(""), Text(topic.body)]
     if topic.module:
@@ -115,7 +120,11 @@ def render_next(console: Console, state: State, plan: Plan, percent: float) -> N
     console.print(Text.assemble(("Next on ", ""), (track.title, "bold"), (f" · {percent:g}% done", "dim")))
     if plan.finished:
         console.print(Text(f"You have finished {track.title}: every topic is done or skipped.", style="green"))
-        others = [t for t in state.roadmap.tracks if t.id != track.id and any(state.status(x) not in ("done", "skipped") for x in t.topic_ids())]
+        others = [
+            t
+            for t in state.roadmap.tracks
+            if t.id != track.id and any(state.status(x) not in ("done", "skipped") for x in t.topic_ids())
+        ]
         if others:
             console.print(f"Keep going on another track: llmpath track use {others[0].id}")
         return
@@ -131,11 +140,17 @@ def render_next(console: Console, state: State, plan: Plan, percent: float) -> N
     console.print(suggestion_panel(state, first))
     if rest:
         console.print(Text("Then", style="bold"))
-        console.print(bullet_list([Text.assemble(state.roadmap.display_title(i.topic), (f"  {i.topic}", "dim")) for i in rest], "›", 2))
+        console.print(
+            bullet_list(
+                [Text.assemble(state.roadmap.display_title(i.topic), (f"  {i.topic}", "dim")) for i in rest], "›", 2
+            )
+        )
     if first.status == "in_progress":
         console.print(Text(f"When you have it: llmpath done {first.topic}", style="dim"))
     else:
-        console.print(Text(f"Begin it:   llmpath start {first.topic}\nFinish it:  llmpath done {first.topic}", style="dim"))
+        console.print(
+            Text(f"Begin it:   llmpath start {first.topic}\nFinish it:  llmpath done {first.topic}", style="dim")
+        )
 
 
 def suggestion_panel(state: State, item: Suggestion) -> Panel:
@@ -161,8 +176,14 @@ def render_show(console: Console, state: State, topic: Topic, stages: list[tuple
         parts.insert(0, Text("Retired: this topic left the roadmap; its records are kept.", style="yellow"))
     status = state.status(topic.id)
     console.print(
-        Panel(Group(*parts), title=Text(state.roadmap.display_title(topic.id), style="bold"), title_align="left",
-              subtitle=status_text(status), subtitle_align="right", box=box.ROUNDED)
+        Panel(
+            Group(*parts),
+            title=Text(state.roadmap.display_title(topic.id), style="bold"),
+            title_align="left",
+            subtitle=status_text(status),
+            subtitle_align="right",
+            box=box.ROUNDED,
+        )
     )
     history = state.history(topic.id)
     if not history:
@@ -182,10 +203,16 @@ def history_row(event: Event) -> tuple[Text, Text, Text]:
     note = event.note or ""
     if event.reverted:
         note = f"(undone) {note}".strip()
-    return Text(event.happened_on.isoformat(), style=style), Text(STATUS_WORDS[event.status], style=style), Text(note, style=style)
+    return (
+        Text(event.happened_on.isoformat(), style=style),
+        Text(STATUS_WORDS[event.status], style=style),
+        Text(note, style=style),
+    )
 
 
-def render_roadmap(console: Console, state: State, track: Track, stages: list[Stage], statuses: set[str] | None) -> None:
+def render_roadmap(
+    console: Console, state: State, track: Track, stages: list[Stage], statuses: set[str] | None
+) -> None:
     tree = Tree(Text(track.title, style="bold"))
     for stage in stages:
         stage_tally = tally(state, stage.topics)
@@ -206,7 +233,9 @@ def render_roadmap(console: Console, state: State, track: Track, stages: list[St
                 if topic.module not in module_branches:
                     module = state.roadmap.modules[topic.module]
                     module_tally = tally(state, state.roadmap.module_topics(module.id))
-                    module_branches[topic.module] = branch.add(Text.assemble(module.title, (f"  {counts(module_tally)}", "dim")))
+                    module_branches[topic.module] = branch.add(
+                        Text.assemble(module.title, (f"  {counts(module_tally)}", "dim"))
+                    )
                 parent = module_branches[topic.module]
             line = Text.assemble(mark(status), " ", topic.title)
             if topic.optional:
@@ -248,7 +277,12 @@ def render_list(console: Console, state: State, rows: list[tuple[int, Stage, str
 
 def bar_row(table: Table, label: RenderableType, tally: Tally) -> None:
     counted = max(tally.total - tally.skipped, 0)
-    table.add_row(label, ProgressBar(total=counted or 1, completed=tally.done if counted else 1, width=20), f"{tally.percent:g}%", counts(tally))
+    table.add_row(
+        label,
+        ProgressBar(total=counted or 1, completed=tally.done if counted else 1, width=20),
+        f"{tally.percent:g}%",
+        counts(tally),
+    )
 
 
 def render_progress(console: Console, progress: TrackProgress) -> None:
@@ -264,7 +298,10 @@ def render_progress(console: Console, progress: TrackProgress) -> None:
     console.print(Text(progress.track.title, style="bold"))
     console.print(table)
     tally = progress.tally
-    facts = [f"Done this week: {progress.done_this_week}", f"Pace: {progress.pace_per_week:g} topics a week (last 4 weeks)"]
+    facts = [
+        f"Done this week: {progress.done_this_week}",
+        f"Pace: {progress.pace_per_week:g} topics a week (last 4 weeks)",
+    ]
     if progress.weeks_left is not None:
         facts.append(f"Time left at this pace: {format_weeks(progress.weeks_left)} for {tally.remaining} topics")
     elif tally.remaining:
@@ -275,7 +312,10 @@ def render_progress(console: Console, progress: TrackProgress) -> None:
         facts.append(f"In progress: {tally.in_progress}")
     if progress.level is not None:
         reached = progress.level.reached or "none yet"
-        facts.append(f"Level reached: {reached}" + (f"; working toward {progress.level.working_on}" if progress.level.working_on else ""))
+        facts.append(
+            f"Level reached: {reached}"
+            + (f"; working toward {progress.level.working_on}" if progress.level.working_on else "")
+        )
     for fact in facts:
         console.print(fact)
 
@@ -290,14 +330,148 @@ def format_weeks(weeks: float) -> str:
     return f"{weeks / 52:.1f} years"
 
 
-def render_tracks(console: Console, rows: list[tuple[Track, float, Tally, bool]]) -> None:
+def render_tracks(console: Console, rows: list[tuple[Track, Tally, bool]]) -> None:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("", width=1)
     table.add_column("track")
     table.add_column("title", overflow="fold")
     table.add_column("progress", width=12)
     table.add_column("done", justify="right")
-    for track, percent, tally, active in rows:
-        table.add_row("*" if active else "", track.id, track.title, ProgressBar(total=100, completed=percent, width=12), counts(tally))
+    for track, track_tally, active in rows:
+        bar = ProgressBar(total=100, completed=track_tally.percent, width=12)
+        table.add_row("*" if active else "", track.id, track.title, bar, counts(track_tally))
     console.print(table)
     console.print(Text("* active track · switch with: llmpath track use NAME", style="dim"))
+
+
+# --- papers -------------------------------------------------------------------------------------------
+
+
+def week_bar(count: int, target: int) -> Text:
+    """A bar a paper wide per read, target slots shown, so it reads without colour."""
+    done = "█" * min(count, target)
+    extra = "█" * max(count - target, 0)
+    return Text.assemble((done, "green"), ("░" * max(target - count, 0), "dim"), (extra, "cyan"))
+
+
+def render_week(console: Console, state: State, view: WeekView) -> None:
+    tally = view.tally
+    sunday = tally.monday + timedelta(days=6)
+    console.print(
+        Text.assemble(
+            ("Papers, week ", ""), (tally.label, "bold"), (f"  {tally.monday:%a %d %b} – {sunday:%a %d %b %Y}", "dim")
+        )
+    )
+    if tally.reads:
+        counted: set[str] = set()
+        rows = []
+        for read in tally.reads:
+            paper = state.papers.get(read.paper)
+            line = Text(paper.title if paper else read.paper)
+            if read.paper in counted:
+                line.append("  (again; counts once)", style="dim")
+            counted.add(read.paper)
+            if read.pass_number:
+                line.append(f"  pass {read.pass_number}", style="dim")
+            rows.append(Text.assemble((f"{read.read_on:%a} ", "cyan"), line))
+        console.print(bullet_list(rows, "•", 2))
+    else:
+        console.print(Text("  No papers logged this week yet.", style="dim"))
+    status = Text.assemble(("Target ", ""), week_bar(tally.count, tally.target), f" {tally.count}/{tally.target}")
+    if tally.met:
+        status.append("  met ✔", style="green")
+    elif view.is_current:
+        status.append(
+            f"  {tally.target - tally.count} to go, {view.days_left} day{'s' if view.days_left != 1 else ''} left",
+            style="yellow",
+        )
+    else:
+        status.append("  not met", style="red")
+    console.print(status)
+    weeks = "week" if view.streak == 1 else "weeks"
+    console.print(f"Streak: {view.streak} {weeks} in a row meeting the target")
+    console.print(Text("Last 8 weeks", style="bold"))
+    for week in view.history:
+        line = Text(f"  {week.label}  ")
+        line.append_text(week_bar(week.count, week.target))
+        line.append(f" {week.count}/{week.target}")
+        if week.met:
+            line.append(" ✔", style="green")
+        console.print(line)
+
+
+def render_paper_list(console: Console, state: State, papers: list[Paper], numbered: bool = False) -> None:
+    if not papers:
+        console.print(Text("No papers match.", style="dim"))
+        return
+    read_counts = {p: len(state.paper_log.reads_of(p)) for p in {p.id for p in papers}}
+    rows = []
+    for paper in papers:
+        reads = read_counts[paper.id]
+        line = Text.assemble((paper.title, "bold" if paper.priority == "Essential" and not paper.own else ""))
+        facts = [str(paper.year)] if paper.year else []
+        facts.append("your own" if paper.own else paper.priority)
+        if paper.arxiv:
+            facts.append(f"arXiv {paper.arxiv}")
+        facts.append(f"read {reads}×" if reads else "unread")
+        line.append("\n" + " · ".join(facts) + f" · {paper.id}", style="dim")
+        rows.append(line)
+    console.print(_numbered(rows) if numbered else bullet_list(rows, "•", 2))
+    if numbered:
+        console.print(Text("Log one: llmpath papers log ID [--pass 1|2|3]", style="dim"))
+
+
+def _numbered(rows: list[Text]) -> Table:
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(width=4, justify="right", no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    for n, row in enumerate(rows, start=1):
+        grid.add_row(f"{n}.", row)
+    return grid
+
+
+def render_paper(console: Console, state: State, paper: Paper, reads: list[Read]) -> None:
+    from .domain.papers import PASSES
+
+    parts: list[RenderableType] = []
+    facts = [str(paper.year)] if paper.year else []
+    facts.append("your own paper" if paper.own else paper.priority)
+    parts.append(Text(" · ".join(facts) + f" · id: {paper.id}", style="cyan"))
+    if paper.contribution:
+        parts.append(Text(paper.contribution))
+    if paper.url:
+        parts.append(Text(paper.url, style="blue"))
+    if paper.topics:
+        parts += [Text(""), Text("Topics", style="bold")]
+        parts.append(
+            bullet_list(
+                [Text(state.roadmap.display_title(t)) for t in paper.topics if t in state.roadmap.topics], "•", 2
+            )
+        )
+    console.print(Panel(Group(*parts), title=Text(paper.title, style="bold"), title_align="left", box=box.ROUNDED))
+    if not reads:
+        console.print(Text(f"Not read yet. Log it: llmpath papers log {paper.id}", style="dim"))
+        return
+    table = Table(box=box.SIMPLE, title="Reading notebook", title_justify="left")
+    table.add_column("on")
+    table.add_column("pass")
+    table.add_column("note", overflow="fold")
+    for read in reads:
+        table.add_row(
+            read.read_on.isoformat(), PASSES.get(read.pass_number, "") if read.pass_number else "", read.note or ""
+        )
+    console.print(table)
+
+
+def render_paper_summary(console: Console, summary: dict) -> None:
+    """One line: this week's papers against the target, and one unread paper to read next."""
+    line = Text.assemble(
+        ("Papers this week: ", ""),
+        week_bar(summary["count"], summary["target"]),
+        f" {summary['count']}/{summary['target']}",
+    )
+    line.append("  met ✔" if summary["met"] else "", style="green")
+    if summary["suggestion"]:
+        line.append(f"  · read next: {summary['suggestion']['id']}, {summary['suggestion']['title']}", style="dim")
+    line.truncate(console.width, overflow="ellipsis")
+    console.print(line, no_wrap=True)

@@ -117,6 +117,7 @@ class Paper:
     contribution: str | None = None
     topics: tuple[str, ...] = ()
     also_known_as: tuple[str, ...] = ()
+    own: bool = False  # added by the learner with `papers log --new`, not from the roadmap
 
     @property
     def url(self) -> str | None:

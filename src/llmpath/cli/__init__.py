@@ -11,6 +11,7 @@ import typer
 from .. import __version__
 from . import admin, study, views
 from .common import Options
+from .papers import papers_app
 from .tracks import track_app
 
 app = typer.Typer(
@@ -32,8 +33,15 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     ctx: typer.Context,
-    roadmap: str = typer.Option(None, "--roadmap", help="Use this roadmap YAML file instead of the bundled one (or set LLMPATH_ROADMAP).", metavar="PATH"),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    roadmap: str = typer.Option(
+        None,
+        "--roadmap",
+        help="Use this roadmap YAML file instead of the bundled one (or set LLMPATH_ROADMAP).",
+        metavar="PATH",
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
 ) -> None:
     """Track your way through the LLM roadmap, from linear algebra to RLHF, RAG and research writing.
 
@@ -49,4 +57,5 @@ def main(
 study.register(app)
 views.register(app)
 app.add_typer(track_app, name="track")
+app.add_typer(papers_app, name="papers")
 admin.register(app)

@@ -9,10 +9,17 @@ import typer
 from ..domain.state import CLOSED, State, from_snapshot
 from ..schema import Track
 from .common import JSON_OPTION, TRACK_OPTION, handle_errors, paths_of, print_json, state_of, today
+from .papers import week_summary
 
 NOTE_OPTION = typer.Option(None, "--note", metavar="TEXT", help="A note to keep with this change.")
-ON_OPTION = typer.Option(None, "--on", metavar="DATE", help="The day it happened: YYYY-MM-DD, today or yesterday (default today).")
-TOPICS_ARGUMENT = typer.Argument(..., metavar="TOPIC", help="Topic ids, titles, unique prefixes or close matches; a module or stage id means all its topics.")
+ON_OPTION = typer.Option(
+    None, "--on", metavar="DATE", help="The day it happened: YYYY-MM-DD, today or yesterday (default today)."
+)
+TOPICS_ARGUMENT = typer.Argument(
+    ...,
+    metavar="TOPIC",
+    help="Topic ids, titles, unique prefixes or close matches; a module or stage id means all its topics.",
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -62,18 +69,38 @@ def next_step(
     chosen = state.track(track)
     plan = make_plan(state, chosen, count)
     percent = tally(state, chosen.topic_ids()).percent
+    papers = week_summary(state, chosen, [s.topic for s in plan.suggestions])
     if as_json:
         items = []
         for item in plan.suggestions:
             data = topic_json(state, item.topic)
             estimate = item.stage.estimate.text() if item.stage.estimate else None
-            items.append({**data, "stage": item.stage.id, "stage_title": item.stage.title, "estimate": estimate, "reason": item.reason})
+            items.append(
+                {
+                    **data,
+                    "stage": item.stage.id,
+                    "stage_title": item.stage.title,
+                    "estimate": estimate,
+                    "reason": item.reason,
+                }
+            )
         blocked = [{"id": b.topic, "waiting_on": list(b.missing)} for b in plan.blocked]
-        print_json({"track": chosen.id, "percent": percent, "finished": plan.finished, "next": items, "blocked": blocked})
+        print_json(
+            {
+                "track": chosen.id,
+                "percent": percent,
+                "finished": plan.finished,
+                "next": items,
+                "blocked": blocked,
+                "papers": papers,
+            }
+        )
         return
-    from ..render import make_console, render_next
+    from ..render import make_console, render_next, render_paper_summary
 
-    render_next(make_console(), state, plan, percent)
+    console = make_console()
+    render_next(console, state, plan, percent)
+    render_paper_summary(console, papers)
 
 
 def _targets(state: State, queries: list[str]) -> list[str]:
@@ -128,7 +155,10 @@ def _change(ctx: typer.Context, queries: list[str], status: str, note: str | Non
         if missing:
             names = ", ".join(after.roadmap.display_title(m) for m in missing[:3])
             more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
-            console.print(f"notice: {after.roadmap.display_title(topic_id)} is ahead of its prerequisites ({names}{more})", style="yellow")
+            console.print(
+                f"notice: {after.roadmap.display_title(topic_id)} is ahead of its prerequisites ({names}{more})",
+                style="yellow",
+            )
 
 
 @handle_errors
@@ -145,7 +175,9 @@ def done(ctx: typer.Context, topics: list[str] = TOPICS_ARGUMENT, note: str = NO
 
 
 @handle_errors
-def start(ctx: typer.Context, topics: list[str] = TOPICS_ARGUMENT, note: str = NOTE_OPTION, on: str = ON_OPTION) -> None:
+def start(
+    ctx: typer.Context, topics: list[str] = TOPICS_ARGUMENT, note: str = NOTE_OPTION, on: str = ON_OPTION
+) -> None:
     """Mark topics in progress; `next` shows them first.
 
     \b
@@ -186,7 +218,11 @@ def undo(ctx: typer.Context) -> None:
 
 
 @handle_errors
-def show(ctx: typer.Context, topic: str = typer.Argument(..., metavar="TOPIC", help="A topic id, title, prefix or close match."), as_json: bool = JSON_OPTION) -> None:
+def show(
+    ctx: typer.Context,
+    topic: str = typer.Argument(..., metavar="TOPIC", help="A topic id, title, prefix or close match."),
+    as_json: bool = JSON_OPTION,
+) -> None:
     """Everything about one topic, with its status history.
 
     \b

@@ -52,7 +52,7 @@ def tracks(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         return
     from ..render import make_console, render_tracks
 
-    render_tracks(make_console(), [(track, counts.percent, counts, track.id == active) for track, counts in rows])
+    render_tracks(make_console(), [(track, counts, track.id == active) for track, counts in rows])
 
 
 @track_app.command("use")

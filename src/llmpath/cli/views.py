@@ -8,9 +8,17 @@ from ..domain.state import STATUSES, State
 from ..errors import UsageError
 from ..schema import Stage, Track
 from .common import JSON_OPTION, TRACK_OPTION, handle_errors, print_json, state_of, today
+from .papers import week_summary
 
-STAGE_OPTION = typer.Option(None, "--stage", "-s", metavar="STAGE", help="Only this stage: its id, number on the track, or title.")
-STATUS_OPTION = typer.Option(None, "--status", metavar="STATUS", help="Only topics with this status: todo, in-progress, done, skipped (repeatable).")
+STAGE_OPTION = typer.Option(
+    None, "--stage", "-s", metavar="STAGE", help="Only this stage: its id, number on the track, or title."
+)
+STATUS_OPTION = typer.Option(
+    None,
+    "--status",
+    metavar="STATUS",
+    help="Only topics with this status: todo, in-progress, done, skipped (repeatable).",
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -130,9 +138,7 @@ def list_topics(
     chosen, stages = _selection(state, track, stage)
     statuses = parse_statuses(status)
     positions = {topic_id: i for i, topic_id in enumerate(chosen.topic_ids(), start=1)}
-    rows = [
-        (positions[t], s, t) for s in stages for t in s.topics if not statuses or state.status(t) in statuses
-    ]
+    rows = [(positions[t], s, t) for s in stages for t in s.topics if not statuses or state.status(t) in statuses]
     if as_json:
         print_json({"track": chosen.id, "topics": [{"position": p, **_topic_row(state, s, t)} for p, s, t in rows]})
         return
@@ -153,6 +159,7 @@ def progress(ctx: typer.Context, track: str = TRACK_OPTION, as_json: bool = JSON
 
     state = state_of(ctx)
     result = track_progress(state, state.track(track), today())
+    papers = week_summary(state, result.track)
     if as_json:
         print_json(
             {
@@ -161,11 +168,16 @@ def progress(ctx: typer.Context, track: str = TRACK_OPTION, as_json: bool = JSON
                 "done_this_week": result.done_this_week,
                 "pace_per_week": result.pace_per_week,
                 "weeks_left": result.weeks_left,
-                "level": {"reached": result.level.reached, "working_on": result.level.working_on} if result.level else None,
+                "level": {"reached": result.level.reached, "working_on": result.level.working_on}
+                if result.level
+                else None,
                 "stages": [{"id": sp.stage.id, "title": sp.stage.title, **sp.tally.as_dict()} for sp in result.stages],
+                "papers": papers,
             }
         )
         return
-    from ..render import make_console, render_progress
+    from ..render import make_console, render_paper_summary, render_progress
 
-    render_progress(make_console(), result)
+    console = make_console()
+    render_progress(console, result)
+    render_paper_summary(console, papers)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from ..errors import UsageError
 
 RELATIVE_DAYS = {"today": 0, "yesterday": 1}
-ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def week_start(day: date) -> date:
@@ -38,3 +38,40 @@ def parse_day(text: str, today: date) -> date:
     if day > today:
         raise UsageError(f"{day.isoformat()} is in the future; give today or an earlier date")
     return day
+
+
+ISO_WEEK = re.compile(r"^([0-9]{4})-?w([0-9]{1,2})$")
+RELATIVE_WEEKS = {"this": 0, "last": 1}
+
+
+def monday_of(year: int, week: int) -> date:
+    """The Monday of ISO week `week` of `year`; a UsageError for a week that year does not have."""
+    if not 1 <= year <= 9999:
+        raise UsageError(f"year {year} is out of range; give a year from 0001 to 9999")
+    try:
+        return date.fromisocalendar(year, week, 1)
+    except ValueError:
+        weeks = date(year, 12, 28).isocalendar()[1]  # 28 December always falls in the year's last week
+        raise UsageError(f"{year} has no ISO week {week}; its weeks run from W01 to W{weeks:02d}") from None
+
+
+def parse_week(text: str, today: date) -> date:
+    """The Monday of a week given as 2026-W47, a day inside it, `this` or `last`; not a future week."""
+    cleaned = text.strip().lower()
+    if cleaned in RELATIVE_WEEKS:
+        return week_start(today) - timedelta(weeks=RELATIVE_WEEKS[cleaned])
+    found = ISO_WEEK.match(cleaned)
+    if found:
+        monday = monday_of(int(found.group(1)), int(found.group(2)))
+    elif ISO_DAY.match(cleaned):
+        monday = week_start(parse_day(cleaned, today))
+    else:
+        raise UsageError(f"{text!r} is not a week; use 2026-W47, a date inside the week (YYYY-MM-DD), this or last")
+    if monday > week_start(today):
+        raise UsageError(f"{week_label(monday)} has not started yet; give this week or an earlier one")
+    return monday
+
+
+def days_left_in_week(today: date) -> int:
+    """Days left in this ISO week, today included: 7 on Monday, 1 on Sunday."""
+    return 7 - today.weekday()

@@ -61,17 +61,23 @@ def plan(state: State, track: Track, count: int = 1) -> Plan:
         if state.status(topic) != "todo":
             continue
         requirements = state.roadmap.requirements(track, topic)
-        missing = tuple(r for r in requirements if state.status(r) not in CLOSED and (r not in assumed or topic in assumed))
+        missing = tuple(
+            r for r in requirements if state.status(r) not in CLOSED and (r not in assumed or topic in assumed)
+        )
         if missing:
             blocked.append(Blocked(topic, missing))
             continue
-        suggestions.append(Suggestion(topic, stage, "todo", _reason(state, track, stage, topic, requirements, start, index)))
+        suggestions.append(
+            Suggestion(topic, stage, "todo", _reason(state, track, stage, topic, requirements, start, index))
+        )
 
     open_topics = [t for _, t in ordered if state.status(t) not in CLOSED]
     return Plan(track, suggestions[:count], finished=not open_topics, blocked=blocked if not suggestions else [])
 
 
-def _reason(state: State, track: Track, stage: Stage, topic: str, requirements: list[str], start: str | None, index: int) -> str:
+def _reason(
+    state: State, track: Track, stage: Stage, topic: str, requirements: list[str], start: str | None, index: int
+) -> str:
     if requirements:
         shown = ", ".join(state.roadmap.topics[r].title for r in requirements[:3])
         more = f" and {len(requirements) - 3} more" if len(requirements) > 3 else ""

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..schema import Stage, Track
-from .state import State
 from .dates import same_week
+from .state import State
 
 PACE_WEEKS = 4
 
@@ -27,7 +27,13 @@ class Tally:
         return self.total - self.done - self.skipped
 
     def as_dict(self) -> dict[str, float | int]:
-        return {"done": self.done, "skipped": self.skipped, "in_progress": self.in_progress, "total": self.total, "percent": self.percent}
+        return {
+            "done": self.done,
+            "skipped": self.skipped,
+            "in_progress": self.in_progress,
+            "total": self.total,
+            "percent": self.percent,
+        }
 
     @property
     def percent(self) -> float:

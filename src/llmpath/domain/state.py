@@ -8,7 +8,8 @@ from datetime import date, datetime
 from typing import Any
 
 from ..errors import UsageError
-from ..schema import Roadmap, Track
+from ..schema import Paper, Roadmap, Track
+from .papers import PaperLog, Read, TargetChange
 
 STATUSES = ("todo", "in_progress", "done", "skipped")
 CLOSED = ("done", "skipped")  # a prerequisite in either state no longer blocks
@@ -68,10 +69,17 @@ class State:
     events: list[Event]  # record order, topic ids already resolved through aliases
     settings: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # old topic id -> current id
+    own_papers: list[Paper] = field(default_factory=list)
+    paper_log: PaperLog = field(default_factory=lambda: PaperLog([], []))
     _current: dict[str, Event] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._current = latest_events(self.events)
+
+    @property
+    def papers(self) -> dict[str, Paper]:
+        """The catalog and the learner's own papers."""
+        return {**self.roadmap.papers, **{p.id: p for p in self.own_papers}}
 
     def status(self, topic_id: str) -> str:
         event = self._current.get(topic_id)
@@ -116,4 +124,16 @@ def from_snapshot(data: dict[str, Any]) -> State:
         if event.topic in aliases:
             event = replace(event, topic=aliases[event.topic])
         events.append(event)
-    return State(roadmap=roadmap, events=events, settings=dict(data.get("settings", {})), aliases=aliases)
+    own = [Paper(id=p["id"], title=p["title"], own=True) for p in data.get("own_papers", [])]
+    log = PaperLog(
+        (Read.from_json(r) for r in data.get("reads", [])),
+        (TargetChange(t["target"], date.fromisoformat(t["on"])) for t in data.get("targets", [])),
+    )
+    return State(
+        roadmap=roadmap,
+        events=events,
+        settings=dict(data.get("settings", {})),
+        aliases=aliases,
+        own_papers=own,
+        paper_log=log,
+    )

@@ -32,7 +32,9 @@ def ensure_data_dir(data_dir: Path) -> None:
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise StoreError(f"cannot create the data directory {data_dir}: {error.strerror}; set LLMPATH_HOME to a writable directory") from None
+        raise StoreError(
+            f"cannot create the data directory {data_dir}: {error.strerror}; set LLMPATH_HOME to a writable directory"
+        ) from None
     if not os.access(data_dir, os.W_OK | os.X_OK):
         raise StoreError(f"the data directory {data_dir} is not writable; fix its permissions or set LLMPATH_HOME")
 
@@ -108,4 +110,3 @@ def open_engine(data_dir: Path, database: Path) -> Engine:
     with database_errors(database):
         migrations.migrate(engine, before_first_change=(lambda: backup(database, "pre-migration")) if existed else None)
     return engine
-

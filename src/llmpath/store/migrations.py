@@ -22,9 +22,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    inspect,
     insert,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Connection
 
@@ -94,7 +95,9 @@ def _initial(conn: Connection) -> None:
         Column("position", Integer, nullable=False),
     )
     Table("topic_alias", meta, Column("alias", String, primary_key=True), Column("topic_id", String, nullable=False))
-    Table("paper_topic", meta, Column("paper_id", String, primary_key=True), Column("topic_id", String, primary_key=True))
+    Table(
+        "paper_topic", meta, Column("paper_id", String, primary_key=True), Column("topic_id", String, primary_key=True)
+    )
     Table(
         "status_event",
         meta,
@@ -130,6 +133,29 @@ def _paper_reads(conn: Connection) -> None:
         Column("read_on", Date, nullable=False),
         Column("recorded_at", DateTime(timezone=True), nullable=False),
         Column("note", Text),
+    )
+    meta.create_all(conn)
+
+
+@migration("0003_paper_log")
+def _paper_log(conn: Connection) -> None:
+    conn.execute(text("ALTER TABLE paper_read ADD COLUMN pass_number INTEGER"))
+    meta = MetaData()
+    Table(
+        "own_paper",
+        meta,
+        Column("id", String, primary_key=True),
+        Column("title", Text, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+    )
+    Table(
+        "paper_target",
+        meta,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("uid", String, nullable=False, unique=True),
+        Column("target", Integer, nullable=False),
+        Column("set_on", Date, nullable=False),
+        Column("recorded_at", DateTime(timezone=True), nullable=False),
     )
     meta.create_all(conn)
 

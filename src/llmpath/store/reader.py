@@ -10,8 +10,10 @@ from ..schema import Roadmap
 from .tables import (
     Meta,
     ModuleRow,
+    OwnPaper,
     PaperRead,
     PaperRow,
+    PaperTarget,
     PaperTopic,
     Prerequisite,
     Setting,
@@ -41,7 +43,13 @@ def roadmap_json(session: Session) -> dict[str, Any]:
     stages_of: dict[str, list[dict[str, Any]]] = {}
     for row in session.exec(select(StageRow).order_by(StageRow.track_id, StageRow.position)):
         stages_of.setdefault(row.track_id, []).append(
-            {"id": row.id, "title": row.title, **row.data, "topics": stage_topics.get(row.id, []), "prerequisites": requires.get(row.id, [])}
+            {
+                "id": row.id,
+                "title": row.title,
+                **row.data,
+                "topics": stage_topics.get(row.id, []),
+                "prerequisites": requires.get(row.id, []),
+            }
         )
     tracks = [
         {"id": row.id, "title": row.title, **row.data, "stages": stages_of.get(row.id, [])}
@@ -95,7 +103,14 @@ def records_json(session: Session) -> dict[str, Any]:
         for e in session.exec(select(StatusEvent).order_by(StatusEvent.id))
     ]
     reads = [
-        {"uid": r.uid, "paper": r.paper_id, "on": r.read_on.isoformat(), "at": r.recorded_at.isoformat(), "note": r.note}
+        {
+            "uid": r.uid,
+            "paper": r.paper_id,
+            "on": r.read_on.isoformat(),
+            "at": r.recorded_at.isoformat(),
+            "note": r.note,
+            "pass": r.pass_number,
+        }
         for r in session.exec(select(PaperRead).order_by(PaperRead.id))
     ]
     return {
@@ -104,6 +119,13 @@ def records_json(session: Session) -> dict[str, Any]:
         "undone": list(session.exec(select(Undo.batch).order_by(Undo.id))),
         "settings": {s.key: s.value for s in session.exec(select(Setting))},
         "reads": reads,
+        "own_papers": [
+            {"id": p.id, "title": p.title} for p in session.exec(select(OwnPaper).order_by(OwnPaper.created_at))
+        ],
+        "targets": [
+            {"target": t.target, "on": t.set_on.isoformat()}
+            for t in session.exec(select(PaperTarget).order_by(PaperTarget.id))
+        ],
     }
 
 

@@ -23,7 +23,7 @@ from . import migrations
 from .engine import database_errors, open_engine
 from .reader import records_json, roadmap_json
 from .sync import stored_digest, sync
-from .tables import Setting, StatusEvent, Undo
+from .tables import OwnPaper, PaperRead, PaperTarget, Setting, StatusEvent, Undo
 
 T = TypeVar("T")
 SIGNATURE_ATTEMPTS = 5
@@ -153,6 +153,49 @@ def undo(paths: Paths) -> tuple[list[Event], dict[str, Any]]:
         return [e for e in live if e.batch == batch]
 
     return _write(paths, change)
+
+
+def log_read(
+    paths: Paths, paper_id: str | None, new_title: str | None, read_on: date, note: str | None, pass_number: int | None
+) -> tuple[str, dict[str, Any]]:
+    """Record one reading of a known paper, or of a new paper of the learner's own (`new_title`)."""
+
+    def change(session: Session, state: State) -> str:
+        chosen = paper_id
+        if chosen is None:
+            chosen = own_paper_id(new_title, set(state.papers))
+            session.add(OwnPaper(id=chosen, title=new_title, created_at=utc_now()))
+        session.add(
+            PaperRead(
+                uid=new_uid(),
+                paper_id=chosen,
+                read_on=read_on,
+                recorded_at=utc_now(),
+                note=note,
+                pass_number=pass_number,
+            )
+        )
+        return chosen
+
+    return _write(paths, change)
+
+
+def own_paper_id(title: str, taken: set[str]) -> str:
+    """A stable id for a learner's own paper: `own-` and a slug of its title, made unique."""
+    from ..domain.matcher import normalize
+
+    base = "own-" + (normalize(title).replace(" ", "-")[:60].strip("-") or "paper")
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def set_target(paths: Paths, target: int, set_on: date) -> dict[str, Any]:
+    def change(session: Session, _state: State) -> None:
+        session.add(PaperTarget(uid=new_uid(), target=target, set_on=set_on, recorded_at=utc_now()))
+
+    return _write(paths, change)[1]
 
 
 def set_settings(paths: Paths, values: dict[str, str | None]) -> dict[str, Any]:

@@ -42,7 +42,9 @@ def sync(session: Session, roadmap: Roadmap, digest: str, source: str) -> None:
     for table in REPLACED_TABLES:
         session.exec(delete(table))
     for position, track in enumerate(roadmap.tracks):
-        session.add(TrackRow(id=track.id, position=position, title=track.title, data=_fields(track, "id", "title", "stages")))
+        session.add(
+            TrackRow(id=track.id, position=position, title=track.title, data=_fields(track, "id", "title", "stages"))
+        )
         for stage_position, stage in enumerate(track.stages):
             session.add(
                 StageRow(
@@ -57,7 +59,14 @@ def sync(session: Session, roadmap: Roadmap, digest: str, source: str) -> None:
                 session.add(StageTopic(stage_id=stage.id, topic_id=topic_id, position=topic_position))
             _add_prerequisites(session, stage.id, stage.prerequisites)
     for position, module in enumerate(roadmap.modules.values()):
-        session.add(ModuleRow(id=module.id, position=position, title=module.title, data=_fields(module, "id", "title", "prerequisites")))
+        session.add(
+            ModuleRow(
+                id=module.id,
+                position=position,
+                title=module.title,
+                data=_fields(module, "id", "title", "prerequisites"),
+            )
+        )
         _add_prerequisites(session, module.id, module.prerequisites)
 
     known = set(session.exec(select(TopicRow.id)))
@@ -79,7 +88,9 @@ def sync(session: Session, roadmap: Roadmap, digest: str, source: str) -> None:
         session.exec(update(TopicRow).where(TopicRow.id.in_(gone)).values(retired=True))
 
     for position, paper in enumerate(roadmap.papers.values()):
-        session.add(PaperRow(id=paper.id, position=position, title=paper.title, data=_fields(paper, "id", "title", "topics")))
+        session.add(
+            PaperRow(id=paper.id, position=position, title=paper.title, data=_fields(paper, "id", "title", "topics"))
+        )
         for topic_id in paper.topics:
             session.add(PaperTopic(paper_id=paper.id, topic_id=topic_id))
 

@@ -131,3 +131,24 @@ class PaperRead(SQLModel, table=True):
     read_on: date
     recorded_at: datetime
     note: str | None = None
+    pass_number: int | None = None  # 1 skim, 2 careful read, 3 re-derive
+
+
+class OwnPaper(SQLModel, table=True):
+    """A paper the learner added with `papers log --new`; sync never touches it."""
+
+    __tablename__ = "own_paper"
+    id: str = Field(primary_key=True)
+    title: str
+    created_at: datetime
+
+
+class PaperTarget(SQLModel, table=True):
+    """Each change of the weekly paper target, so past weeks keep the target they had."""
+
+    __tablename__ = "paper_target"
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    target: int
+    set_on: date
+    recorded_at: datetime

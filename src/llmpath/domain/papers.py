@@ -1,0 +1,162 @@
+"""The paper log: reads against a weekly target, streaks of weeks that met it, what to read next.
+
+A paper read twice in one week stays twice in the history but counts once toward that week.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from ..schema import PRIORITIES, Paper
+from .dates import days_left_in_week, week_label, week_start
+
+DEFAULT_TARGET = 2
+MIN_TARGET, MAX_TARGET = 1, 50
+CHART_WEEKS = 8
+PASSES = {1: "skim", 2: "careful read", 3: "re-derive"}
+WEEK = timedelta(weeks=1)
+
+
+@dataclass(frozen=True)
+class Read:
+    uid: str
+    paper: str
+    read_on: date
+    recorded_at: datetime
+    note: str | None = None
+    pass_number: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "uid": self.uid,
+            "paper": self.paper,
+            "on": self.read_on.isoformat(),
+            "at": self.recorded_at.isoformat(),
+            "note": self.note,
+            "pass": self.pass_number,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Read:
+        return cls(
+            uid=data["uid"],
+            paper=data["paper"],
+            read_on=date.fromisoformat(data["on"]),
+            recorded_at=datetime.fromisoformat(data["at"]),
+            note=data.get("note"),
+            pass_number=data.get("pass"),
+        )
+
+
+@dataclass(frozen=True)
+class TargetChange:
+    target: int
+    set_on: date
+
+
+@dataclass(frozen=True)
+class WeekTally:
+    monday: date
+    target: int
+    reads: tuple[Read, ...]  # every read that week, by day
+    papers: tuple[str, ...]  # the papers that count, each once, in the order first read
+
+    @property
+    def label(self) -> str:
+        return week_label(self.monday)
+
+    @property
+    def count(self) -> int:
+        return len(self.papers)
+
+    @property
+    def met(self) -> bool:
+        return self.count >= self.target
+
+
+@dataclass(frozen=True)
+class WeekView:
+    tally: WeekTally
+    is_current: bool
+    days_left: int
+    streak: int
+    history: tuple[WeekTally, ...]  # the CHART_WEEKS weeks ending with this one, oldest first
+
+
+class PaperLog:
+    """Reads grouped by week, with the target in force each week."""
+
+    def __init__(self, reads: Iterable[Read], targets: Iterable[TargetChange]) -> None:
+        self.reads = sorted(reads, key=lambda r: (r.read_on, r.recorded_at))
+        self.targets = sorted(targets, key=lambda t: t.set_on)
+        self._by_week: dict[date, list[Read]] = {}
+        for read in self.reads:
+            self._by_week.setdefault(week_start(read.read_on), []).append(read)
+
+    def target_for(self, monday: date) -> int:
+        """The last target set on or before the week's Sunday; the default before any was set."""
+        sunday = monday + timedelta(days=6)
+        chosen = DEFAULT_TARGET
+        for change in self.targets:
+            if change.set_on <= sunday:
+                chosen = change.target
+        return chosen
+
+    def week(self, monday: date) -> WeekTally:
+        reads = tuple(self._by_week.get(monday, ()))
+        papers = tuple(dict.fromkeys(r.paper for r in reads))
+        return WeekTally(monday, self.target_for(monday), reads, papers)
+
+    def streak(self, monday: date, today: date) -> int:
+        """Consecutive weeks that met their target, ending with `monday`'s week.
+
+        The week in progress does not break a streak before it ends: when it has not met its
+        target yet, the streak is counted from the week before.
+        """
+        week = monday
+        if not self.week(week).met:
+            if week != week_start(today):
+                return 0
+            week -= WEEK
+        first_read = week_start(self.reads[0].read_on) if self.reads else week
+        count = 0
+        while week >= first_read and self.week(week).met:
+            count += 1
+            week -= WEEK
+        return count
+
+    def view(self, monday: date, today: date) -> WeekView:
+        current = monday == week_start(today)
+        history = tuple(self.week(monday - WEEK * back) for back in range(CHART_WEEKS - 1, -1, -1))
+        return WeekView(
+            tally=self.week(monday),
+            is_current=current,
+            days_left=days_left_in_week(today) if current else 0,
+            streak=self.streak(monday, today),
+            history=history,
+        )
+
+    def reads_of(self, paper_id: str) -> list[Read]:
+        return [r for r in self.reads if r.paper == paper_id]
+
+    def read_ids(self) -> set[str]:
+        return {r.paper for r in self.reads}
+
+
+def suggest(
+    papers: Iterable[Paper], read: set[str], focus: list[str], track_topics: list[str], count: int = 1
+) -> list[Paper]:
+    """Unread catalog papers: Essential first, then those tied to the topics in focus, then to the track."""
+    order = {topic: i for i, topic in enumerate(track_topics)}
+    focus_set = set(focus)
+
+    def rank(paper: Paper) -> tuple[int, int, int, int]:
+        on_track = [order[t] for t in paper.topics if t in order]
+        closeness = 0 if focus_set & set(paper.topics) else 1 if on_track else 2
+        return (PRIORITIES.index(paper.priority), closeness, min(on_track, default=len(order)), paper.year or 0)
+
+    unread = [p for p in papers if p.id not in read and not p.own]
+    return sorted(unread, key=rank)[:count]
