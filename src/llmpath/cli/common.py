@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 import typer
@@ -55,7 +55,9 @@ def print_json(data: Any) -> None:
 
 
 def today() -> date:
-    return date.today()
+    from ..domain.dates import local_day
+
+    return local_day(datetime.now(UTC))
 
 
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON for scripts instead of text.")

@@ -182,9 +182,9 @@ def log(
 
 
 def _paper_to_log(state: State, query: str, new: bool, resolve_paper) -> tuple[str | None, str | None]:  # noqa: ANN001
-    """The known paper `query` names; with --new, an unknown title becomes the learner's own."""
+    """The known paper `query` names; with --new, a title not known exactly becomes the learner's own."""
     try:
-        return resolve_paper(state.papers, query).id, None
+        return resolve_paper(state.papers, query, exact_only=new).id, None
     except UsageError as error:
         if not new:
             raise UsageError(f"{error}\n(to log a paper that is not in the catalog, add --new)") from None
@@ -229,7 +229,7 @@ def show(
     render_paper(make_console(), state, found, reads)
 
 
-@papers_app.command("target")
+@papers_app.command("target", context_settings={"ignore_unknown_options": True})
 @handle_errors
 def target(
     ctx: typer.Context,
@@ -282,13 +282,12 @@ def suggested_papers(
 ) -> list[Paper]:
     """Unread papers to read next, tied to `focus` topics (by default, what `next` would show)."""
     from ..domain.papers import suggest
+    from ..domain.planner import learning_order, plan
 
     track = track or state.active_track()
     if focus is None:
-        from ..domain.planner import plan
-
         focus = [s.topic for s in plan(state, track, 3).suggestions]
-    return suggest(state.papers.values(), state.paper_log.read_ids(), focus, track.topic_ids(), count)
+    return suggest(state.papers.values(), state.paper_log.read_ids(), focus, learning_order(state, track), count)
 
 
 def week_summary(state: State, track: Track, focus: list[str] | None = None) -> dict[str, Any]:

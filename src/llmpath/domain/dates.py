@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 from ..errors import UsageError
 
 RELATIVE_DAYS = {"today": 0, "yesterday": 1}
 ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def local_day(moment: datetime, zone: tzinfo | None = None) -> date:
+    """The calendar day of an aware moment where the learner is (the system's zone by default)."""
+    return moment.astimezone(zone).date()
 
 
 def week_start(day: date) -> date:
@@ -21,7 +26,7 @@ def same_week(a: date, b: date) -> bool:
 
 def week_label(day: date) -> str:
     year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
+    return f"{year:04d}-W{week:02d}"
 
 
 def parse_day(text: str, today: date) -> date:
@@ -59,7 +64,10 @@ def parse_week(text: str, today: date) -> date:
     """The Monday of a week given as 2026-W47, a day inside it, `this` or `last`; not a future week."""
     cleaned = text.strip().lower()
     if cleaned in RELATIVE_WEEKS:
-        return week_start(today) - timedelta(weeks=RELATIVE_WEEKS[cleaned])
+        try:
+            return week_start(today) - timedelta(weeks=RELATIVE_WEEKS[cleaned])
+        except OverflowError:
+            raise UsageError("there is no week before the first week of year 1") from None
     found = ISO_WEEK.match(cleaned)
     if found:
         monday = monday_of(int(found.group(1)), int(found.group(2)))

@@ -67,11 +67,13 @@ def pick(
     noun: str,
     exact: dict[str, str] | None = None,
     suggest_only: Iterable[Unit] = (),
+    exact_only: bool = False,
 ) -> Unit:
     """The one candidate `query` names, else a UsageError listing candidates or suggestions.
 
     `exact` maps extra exact keys (lowercased ids, aliases, arXiv ids) to candidate ids;
-    `suggest_only` units are offered when nothing matches but are never picked from a guess.
+    `suggest_only` units are offered when nothing matches but are never picked from a guess;
+    `exact_only` accepts ids and exact names only, no prefix and no close match.
     """
     text = query.strip()
     if not text:
@@ -96,6 +98,8 @@ def pick(
             return matches[0]
         if matches:
             raise _ambiguous(query, matches, noun, hint)
+        if exact_only:
+            raise UsageError(f"no {noun} is named exactly {query!r}")
 
     scored = sorted(
         ((max(_similarity(key, n) for n in names), unit) for unit, names in candidates), key=lambda pair: -pair[0]
@@ -180,11 +184,11 @@ def paper_candidates(papers: Iterable[Paper]) -> list[Candidate]:
     ]
 
 
-def resolve_paper(papers: dict[str, Paper], query: str) -> Unit:
+def resolve_paper(papers: dict[str, Paper], query: str, exact_only: bool = False) -> Unit:
     """A paper by id, arXiv id (or arXiv address), title, also-known-as name, prefix or close match."""
     arxiv = {p.arxiv: p.id for p in papers.values() if p.arxiv}
     found = ARXIV_IN_TEXT.search(query)
     exact = {}
     if found and found.group(1) in arxiv:
         exact[query.strip().lower()] = arxiv[found.group(1)]
-    return pick(query, paper_candidates(papers.values()), "paper", exact=exact)
+    return pick(query, paper_candidates(papers.values()), "paper", exact=exact, exact_only=exact_only)

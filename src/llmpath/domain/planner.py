@@ -45,6 +45,11 @@ def _ordered(track: Track, start_stage: str | None) -> tuple[list[tuple[Stage, s
     return pairs[cut:] + pairs[:cut], {topic for _, topic in pairs[:cut]}
 
 
+def learning_order(state: State, track: Track) -> list[str]:
+    """The track's topics in the order this learner meets them: from their starting stage on."""
+    return [topic for _, topic in _ordered(track, state.start_stage(track))[0]]
+
+
 def plan(state: State, track: Track, count: int = 1) -> Plan:
     start = state.start_stage(track)
     ordered, assumed = _ordered(track, start)

@@ -1,0 +1,251 @@
+"""The paper log: domain rules, and every papers command and error path through the CLI."""
+
+import itertools
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from llmpath import paths
+from llmpath.domain.papers import PaperLog, Read, TargetChange, suggest
+from llmpath.loader import load_roadmap
+
+TODAY = date(2026, 11, 25)  # Wednesday, 2026-W48
+MONDAY = date(2026, 11, 23)
+SEQUENCE = itertools.count()
+
+
+def read(paper, on):
+    n = next(SEQUENCE)
+    return Read(f"u{n}", paper, on, datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=n))
+
+
+def weeks_ago(n, day=0):
+    return MONDAY - timedelta(weeks=n) + timedelta(days=day)
+
+
+# --- domain ------------------------------------------------------------------------------------------
+
+
+def test_a_paper_read_twice_in_a_week_counts_once():
+    log = PaperLog([read("a", weeks_ago(0, 0)), read("a", weeks_ago(0, 1)), read("b", weeks_ago(0, 2))], [])
+    week = log.week(MONDAY)
+    assert len(week.reads) == 3 and week.papers == ("a", "b") and week.count == 2 and week.met
+
+
+def test_a_read_again_next_week_counts_again():
+    log = PaperLog([read("a", weeks_ago(1, 6)), read("a", weeks_ago(0, 0))], [])
+    assert log.week(weeks_ago(1)).count == 1 and log.week(MONDAY).count == 1
+
+
+def test_each_week_keeps_the_target_it_had():
+    log = PaperLog([], [TargetChange(3, weeks_ago(2, 3)), TargetChange(1, weeks_ago(0, 2))])
+    assert log.target_for(weeks_ago(3)) == 2  # the default before any change
+    assert log.target_for(weeks_ago(2)) == 3  # set midweek: that week already
+    assert log.target_for(weeks_ago(1)) == 3
+    assert log.target_for(MONDAY) == 1
+
+
+def test_streak_counts_consecutive_weeks_that_met_their_target():
+    reads = [read(p, weeks_ago(w, 1)) for w in (1, 2, 3) for p in ("x", "y")] + [read("z", weeks_ago(5, 1))]
+    log = PaperLog(reads, [])
+    assert log.streak(MONDAY, TODAY) == 3  # this week is under way and does not break it
+    assert log.streak(weeks_ago(1), TODAY) == 3
+    assert log.streak(weeks_ago(4), TODAY) == 0  # a past week that missed
+    log = PaperLog([*reads, read("p", TODAY), read("q", TODAY)], [])
+    assert log.streak(MONDAY, TODAY) == 4
+
+
+def test_view_has_eight_weeks_and_days_left():
+    log = PaperLog([read("a", TODAY)], [])
+    view = log.view(MONDAY, TODAY)
+    assert [w.label for w in view.history][-1] == "2026-W48" and len(view.history) == 8
+    assert view.is_current and view.days_left == 5
+    assert log.view(weeks_ago(1), TODAY).days_left == 0
+
+
+def test_suggest_puts_unread_essentials_first_and_prefers_the_topic_in_focus():
+    roadmap = load_roadmap(paths.bundled_roadmap())
+    track = roadmap.track("developer")
+    picks = suggest(roadmap.papers.values(), {"bert"}, ["sft-advanced-peft"], track.topic_ids(), 3)
+    assert picks[0].id == "lora"
+    assert all(p.priority == "Essential" for p in picks)
+    assert "bert" not in [p.id for p in suggest(roadmap.papers.values(), {"bert"}, [], track.topic_ids(), 60)]
+
+
+# --- CLI ---------------------------------------------------------------------------------------------
+
+
+def week(cli_json, *args):
+    return cli_json("papers", "--week", *args)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "lora",
+        "2106.09685",
+        "arXiv:2106.09685v2",
+        "https://arxiv.org/abs/2106.09685",
+        "LoRA: Low-Rank Adaptation of Large Language Models",
+        "LoRA: Low-Rank",
+        "LoRA low rank adaption",
+    ],
+)
+def test_log_by_id_arxiv_title_prefix_or_close_match(cli, cli_json, query):
+    out = cli("papers", "log", query).stdout
+    assert "Logged LoRA" in out and "This week" in out
+    assert [p["id"] for p in week(cli_json)["papers"]] == ["lora"]
+
+
+def test_the_tables_wording_finds_its_paper(cli, cli_json):
+    cli("papers", "log", "Attention Is All You Need (Vaswani et al.)")
+    assert week(cli_json)["papers"][0]["id"] == "attention-is-all-you-need"
+
+
+def test_an_unknown_title_is_refused_with_suggestions(cli, cli_json):
+    result = cli("papers", "log", "Attention for sequence transduction", code=2)
+    assert "did you mean" in result.stderr or "matches" in result.stderr
+    assert "add --new" in result.stderr
+    assert week(cli_json)["count"] == 0
+
+
+def test_new_adds_an_own_paper_that_can_be_logged_again(cli, cli_json):
+    out = cli("papers", "log", "Our lab's long-context preprint", "--new").stdout
+    assert "own-our-lab-s-long-context-preprint" in out and "added as your own paper" in out
+    cli("papers", "log", "own-our-lab-s-long-context-preprint", "--on", "yesterday")
+    cli("papers", "log", "Our lab's long-context preprint")
+    data = cli_json("papers", "show", "our lab's long-context")
+    assert data["own"] is True and data["reads"] == 3
+    assert week(cli_json)["count"] == 1
+
+
+def test_new_with_a_known_title_logs_the_catalog_paper(cli, cli_json):
+    cli("papers", "log", "lora", "--new")
+    assert [p["id"] for p in cli_json("papers")["papers"] if p["own"]] == []
+
+
+def test_new_never_takes_a_close_catalog_title_for_the_paper(cli, cli_json):
+    """'Attention is not all you need' is another paper, however close its title."""
+    out = cli("papers", "log", "Attention is not all you need", "--new").stdout
+    assert "own-attention-is-not-all-you-need" in out
+    assert cli_json("papers", "show", "attention-is-all-you-need")["reads"] == 0
+
+
+def test_pass_note_and_backfill(cli, cli_json):
+    cli("papers", "log", "lora", "--pass", "1", "--on", "2026-11-02")
+    cli("papers", "log", "lora", "--pass", "3", "--note", "re-derived the rank bound")
+    history = cli_json("papers", "show", "lora")["history"]
+    assert [(h["pass"], h["on"]) for h in history][0] == (1, "2026-11-02")
+    assert history[1]["note"] == "re-derived the rank bound"
+    out = cli("papers", "show", "lora").stdout
+    assert "Reading notebook" in out and "re-derive" in out and "skim" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--pass", "4"], "--pass"),
+        (["--on", "2999-01-01"], "in the future"),
+        (["--on", "2026-02-30"], "not a real day"),
+    ],
+)
+def test_bad_log_options_are_refused(cli, cli_json, args, message):
+    result = cli("papers", "log", "lora", *args, code=2)
+    assert message in result.stderr
+    assert week(cli_json)["count"] == 0
+
+
+def test_the_same_paper_twice_in_one_week_counts_once(cli, cli_json):
+    cli("papers", "log", "lora")
+    cli("papers", "log", "lora")
+    data = week(cli_json)
+    assert data["count"] == 1 and len(data["papers"]) == 2 and data["met"] is False
+    cli("papers", "log", "bert")
+    data = week(cli_json)
+    assert (data["count"], data["target"], data["met"]) == (2, 2, True)
+    assert data["streak"] == 1
+
+
+def test_week_json_shape(cli_json):
+    data = cli_json("papers", "--week")
+    assert {"week", "target", "count", "met", "streak", "papers", "history", "days_left"} <= set(data)
+    assert data["target"] == 2 and len(data["history"]) == 8
+
+
+def test_week_text(cli):
+    cli("papers", "log", "lora", "--pass", "2")
+    out = cli("papers", "--week").stdout
+    assert "Papers, week 20" in out and "LoRA" in out and "1/2" in out and "to go" in out and "Last 8 weeks" in out
+
+
+def test_another_week(cli, cli_json):
+    cli("papers", "log", "lora", "--on", "2026-11-17")
+    assert week(cli_json, "--of", "2026-W47")["count"] == 1
+    assert week(cli_json, "--of", "2026-11-20")["week"] == "2026-W47"
+    assert week(cli_json, "--of", "2026-11-20")["days_left"] == 0
+    assert cli_json("papers", "--of", "2026-W47")["count"] == 1  # --of implies --week
+
+
+@pytest.mark.parametrize("value", ["2026-W60", "2999-W01", "soon", "2026-13-01"])
+def test_a_bad_week_is_refused(cli, value):
+    result = cli("papers", "--week", "--of", value, code=2)
+    assert result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1
+
+
+def test_target(cli, cli_json):
+    assert "Weekly target: 3 papers." in cli("papers", "target", "3").stdout
+    assert week(cli_json)["target"] == 3
+
+
+@pytest.mark.parametrize("value", ["0", "51", "2.5", "two", "-1", "", "٣"])
+def test_target_refuses_anything_but_1_to_50(cli, cli_json, value):
+    result = cli("papers", "target", value, code=2)
+    assert "whole number from 1 to 50" in result.stderr
+    assert week(cli_json)["target"] == 2
+
+
+def test_catalog_list_and_filters(cli, cli_json):
+    cli("papers", "log", "lora")
+    papers = cli_json("papers")["papers"]
+    assert papers[0]["priority"] == "Essential" and len(papers) == 65
+    assert [p["priority"] for p in papers].index("Important") > max(
+        i for i, p in enumerate(papers) if p["priority"] == "Essential"
+    )
+    unread = cli_json("papers", "list", "--unread")["papers"]
+    assert "lora" not in [p["id"] for p in unread] and len(unread) == 64
+    rag = cli_json("papers", "--topic", "rag-retrieval-methods")["papers"]
+    assert [p["id"] for p in rag] == ["rag"]
+    assert "read 1×" in cli("papers").stdout
+
+
+def test_papers_next(cli, cli_json):
+    cli("track", "use", "developer", "--from", "engineering")
+    first = cli_json("papers", "next")["papers"][0]
+    assert first["priority"] == "Essential" and first["id"] == "rag"
+    assert "Log one" in cli("papers", "next").stdout
+
+
+def test_next_and_progress_gain_a_papers_line(cli, cli_json):
+    cli("papers", "log", "lora")
+    for command in ("next", "progress"):
+        out = cli(command).stdout
+        line = next(line for line in out.splitlines() if line.startswith("Papers this week"))
+        assert "1/2" in line and "read next:" in line and len(line) <= 80
+        data = cli_json(command)["papers"]
+        assert data["count"] == 1 and data["target"] == 2 and data["suggestion"]["id"] != "lora"
+
+
+def test_options_before_a_subcommand_are_refused(cli):
+    assert "put options after the subcommand" in cli("papers", "--unread", "list", code=2).stderr
+
+
+def test_papers_help_has_examples(cli):
+    for command in (
+        ["papers"],
+        ["papers", "log"],
+        ["papers", "show"],
+        ["papers", "target"],
+        ["papers", "list"],
+        ["papers", "next"],
+    ):
+        assert "Example" in cli(*command, "--help").stdout
