@@ -39,6 +39,9 @@ def llmpath_command() -> list[str]:
 def environment(home: Path) -> dict[str, str]:
     env = dict(os.environ, LLMPATH_HOME=str(home), NO_COLOR="1", COLUMNS="80")
     env.pop("LLMPATH_ROADMAP", None)
+    # pip writes bytecode for an installed package; an editable checkout gets it on the warm-up
+    # run, unless the environment forbids it, which would time the compiler instead of llmpath.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
