@@ -377,17 +377,16 @@ def render_week(console: Console, state: State, view: WeekView) -> None:
         console.print(bullet_list(rows, "•", 2))
     else:
         console.print(Text("  No papers logged this week yet.", style="dim"))
-    status = Text.assemble(("Target ", ""), week_bar(tally.count, tally.target), f" {tally.count}/{tally.target}")
+    status = Text(f" {tally.count}/{tally.target}")
     if tally.met:
         status.append("  met ✔", style="green")
     elif view.is_current:
-        status.append(
-            f"  {tally.target - tally.count} to go, {view.days_left} day{'s' if view.days_left != 1 else ''} left",
-            style="yellow",
-        )
+        status.append(f"  {tally.target - tally.count} to go, {view.days_left} day{'s' if view.days_left != 1 else ''} left", style="yellow")
     else:
         status.append("  not met", style="red")
-    console.print(status)
+    line = Table.grid(padding=(0, 1, 0, 0))
+    line.add_row("Target", ProgressBar(total=tally.target, completed=min(tally.count, tally.target), width=20), status)
+    console.print(line)
     weeks = "week" if view.streak == 1 else "weeks"
     console.print(f"Streak: {view.streak} {weeks} in a row meeting the target")
     console.print(Text("Last 8 weeks", style="bold"))
