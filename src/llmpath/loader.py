@@ -88,6 +88,8 @@ def _parse_yaml(text: str, name: str) -> Any:
         raise RoadmapError(f"{name}: {where}not valid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise RoadmapError(f"{name}: not valid YAML: {exc}") from None
+    except (TypeError, ValueError) as exc:  # e.g. a list used as a mapping key
+        raise RoadmapError(f"{name}: not a roadmap: {exc}") from None
 
 
 # --- field readers ------------------------------------------------------------------------------
@@ -154,6 +156,8 @@ class _Entry:
                 raise _Invalid(f"{self.at(key)}[{i}]", f"expected non-empty text, got {_kind(item)}")
             if slugs and not SLUG.match(item):
                 raise _Invalid(f"{self.at(key)}[{i}]", f"{item!r} is not a lowercase slug id")
+            if slugs and item in out:
+                raise _Invalid(f"{self.at(key)}[{i}]", f"{item!r} is listed twice")
             out.append(item.strip())
         return tuple(out)
 

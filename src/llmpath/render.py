@@ -22,6 +22,7 @@ from .schema import Paper, Stage, Topic, Track
 MARKS = {"done": ("✔", "green"), "in_progress": ("▶", "yellow"), "skipped": ("↷", "dim"), "todo": ("○", "")}
 STATUS_WORDS = {"done": "done", "in_progress": "in progress", "skipped": "skipped", "todo": "to do"}
 LIST_POSITION_WIDTH = 7
+LIST_ID_WIDTH = 38
 PRIORITY_ORDER = {"Essential": 0, "Important": 1, "Recommended": 2}
 
 
@@ -67,8 +68,8 @@ def topic_location(state: State, topic: Topic, stage: Stage | None) -> str:
     parts = []
     if stage is not None:
         parts.append(stage.title)
-    if topic.module:
-        module = state.roadmap.modules[topic.module]
+    module = state.roadmap.modules.get(topic.module) if topic.module else None  # gone for some retired topics
+    if module:
         number = f"module {module.number}: " if module.number else ""
         parts.append(f"{number}{module.title}")
         if module.difficulty:
@@ -88,10 +89,9 @@ def topic_details(state: State, topic: Topic, stage: Stage | None) -> list[Rende
     ]
     if topic.body:
         parts += [Text(""), Text(topic.body)]
-    if topic.module:
-        module = state.roadmap.modules[topic.module]
-        if module.prerequisites_note:
-            parts.append(Text(f"Module prerequisites: {module.prerequisites_note}", style="dim"))
+    module = state.roadmap.modules.get(topic.module) if topic.module else None
+    if module and module.prerequisites_note:
+        parts.append(Text(f"Module prerequisites: {module.prerequisites_note}", style="dim"))
     if topic.checklist:
         parts += [Text(""), Text("Checklist", style="bold")]
         for group in topic.checklist:
@@ -252,7 +252,7 @@ def render_list(console: Console, state: State, rows: list[tuple[int, Stage, str
     if not rows:
         console.print(Text("No topics match.", style="dim"))
         return
-    id_width = min(max(len(topic_id) for _, _, topic_id in rows), 42)
+    id_width = min(max(len(topic_id) for _, _, topic_id in rows), LIST_ID_WIDTH)
     indent = LIST_POSITION_WIDTH + len(" ○ ") + id_width + 2
     title_width = max(console.width - indent, 16)
     out = Text()
@@ -266,7 +266,10 @@ def render_list(console: Console, state: State, rows: list[tuple[int, Stage, str
         current = (stage.id, topic.module)
         out.append(f"{position:>{LIST_POSITION_WIDTH}} ", style="dim")
         out.append_text(mark(state.status(topic_id)))
-        out.append(f" {topic_id.ljust(id_width)}  ")
+        if len(topic_id) > id_width:  # a long id gets its own line
+            out.append(f" {topic_id}\n" + " " * indent)
+        else:
+            out.append(f" {topic_id.ljust(id_width)}  ")
         lines = textwrap.wrap(topic.title + (" (optional)" if topic.optional else ""), title_width) or [""]
         out.append(lines[0] + "\n")
         for line in lines[1:]:
@@ -381,7 +384,10 @@ def render_week(console: Console, state: State, view: WeekView) -> None:
     if tally.met:
         status.append("  met ✔", style="green")
     elif view.is_current:
-        status.append(f"  {tally.target - tally.count} to go, {view.days_left} day{'s' if view.days_left != 1 else ''} left", style="yellow")
+        status.append(
+            f"  {tally.target - tally.count} to go, {view.days_left} day{'s' if view.days_left != 1 else ''} left",
+            style="yellow",
+        )
     else:
         status.append("  not met", style="red")
     line = Table.grid(padding=(0, 1, 0, 0))

@@ -149,8 +149,8 @@ class Roadmap:
         return [t.id for t in self.topics.values() if t.module == module_id and not t.retired]
 
     def unit_topics(self, unit_id: str) -> list[str]:
-        """The topics a topic, module or stage id stands for."""
-        if unit_id in self.topics:
+        """The topics a topic, module or stage id stands for; a retired topic's id stands for nothing."""
+        if unit_id in self.topics and not self.topics[unit_id].retired:
             return [unit_id]
         if unit_id in self.modules:
             return self.module_topics(unit_id)

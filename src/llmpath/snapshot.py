@@ -15,12 +15,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .paths import Paths
 
-FORMAT = 1
+FORMAT = 2
+# The store's latest migration. A test keeps it equal to store.migrations.latest(); it lives here
+# so that checking a snapshot does not import SQLAlchemy.
+SCHEMA = "0004_setting_times"
 
 
 def file_signature(path: Path) -> list[int] | None:
+    """Size and modification time: what changes when SQLite writes a file."""
     try:
         stat = path.stat()
     except OSError:
@@ -38,19 +43,23 @@ def roadmap_digest(path: Path) -> str:
 
 
 def read_valid(paths: Paths) -> dict[str, Any] | None:
-    """The snapshot if it is current, else None (missing, damaged, or older than the store)."""
+    """The snapshot if it is current, else None: missing, damaged, written by another llmpath
+    version or schema, older than the store, or made from a roadmap file that has changed since."""
     try:
         data = json.loads(paths.snapshot.read_bytes())
-        if data.get("format") != FORMAT or data["database"]["signature"] != database_signature(paths):
-            return None
-        source = data["roadmap_file"]
-        if source["path"] != str(paths.roadmap):
-            return None
-        if source["signature"] != file_signature(paths.roadmap) and source["digest"] != roadmap_digest(paths.roadmap):
-            return None
+        current = (
+            data.get("format") == FORMAT
+            and data["llmpath"] == __version__
+            and data["schema"] == SCHEMA
+            and data["database"]["signature"] == database_signature(paths)
+            and data["roadmap_file"]["path"] == str(paths.roadmap)
+            # Hashing the file costs well under a millisecond, and unlike its size and mtime it
+            # cannot miss an edit.
+            and data["roadmap_file"]["digest"] == roadmap_digest(paths.roadmap)
+        )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return data
+    return data if current else None
 
 
 def write_atomically(path: Path, text: str) -> None:

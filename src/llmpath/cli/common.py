@@ -44,7 +44,9 @@ def handle_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except LlmpathError as error:
-            typer.echo(f"error: {error}", err=True)
+            # What the user typed may hold text the terminal's encoding cannot show.
+            message = f"error: {error}".encode("utf-8", "backslashreplace").decode("utf-8")
+            typer.echo(message, err=True)
             raise typer.Exit(error.exit_code) from None
 
     return run  # type: ignore[return-value]

@@ -164,15 +164,16 @@ def log(
       llmpath papers log "My lab's preprint on long context" --new
     """
     from ..domain.dates import parse_day
+    from ..domain.inputs import clean_note
     from ..domain.matcher import resolve_paper
     from ..domain.papers import PASSES
     from ..store import service
 
     state = state_of(ctx)
     read_on = parse_day(on, today()) if on else today()
-    clean_note = note.strip() if note and note.strip() else None
+    kept_note = clean_note(note)
     paper_id, new_title = _paper_to_log(state, paper, new, resolve_paper)
-    logged, fresh = service.log_read(paths_of(ctx), paper_id, new_title, read_on, clean_note, pass_number)
+    logged, fresh = service.log_read(paths_of(ctx), paper_id, new_title, read_on, kept_note, pass_number)
     after = from_snapshot(fresh)
     title = after.papers[logged].title
     how = f", pass {pass_number} ({PASSES[pass_number]})" if pass_number else ""
@@ -188,10 +189,9 @@ def _paper_to_log(state: State, query: str, new: bool, resolve_paper) -> tuple[s
     except UsageError as error:
         if not new:
             raise UsageError(f"{error}\n(to log a paper that is not in the catalog, add --new)") from None
-    title = " ".join(query.split())
-    if len(title) > 300:
-        raise UsageError("a paper title is at most 300 characters")
-    return None, title
+    from ..domain.inputs import clean_title
+
+    return None, clean_title(query)
 
 
 def _echo_week_line(state: State) -> None:

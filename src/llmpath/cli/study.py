@@ -126,14 +126,15 @@ def _home_track(state: State, topic_id: str) -> Track | None:
 
 def _change(ctx: typer.Context, queries: list[str], status: str, note: str | None, on: str | None) -> None:
     from ..domain.dates import parse_day
+    from ..domain.inputs import clean_note
     from ..store import service
 
     paths = paths_of(ctx)
     state = state_of(ctx)
     day = parse_day(on, today()) if on else today()
-    clean_note = note.strip() if note else None
+    kept_note = clean_note(note)
     ids = _targets(state, queries)
-    changed, fresh = service.record_status(paths, ids, status, day, clean_note or None)
+    changed, fresh = service.record_status(paths, ids, status, day, kept_note)
     after = from_snapshot(fresh)
 
     from ..render import make_console, mark, status_text
@@ -237,7 +238,7 @@ def show(
     if retired is not None and retired.retired:
         topic_id = wanted
     else:
-        unit = matcher.resolve(state.roadmap, topic, groups=False)
+        unit = matcher.resolve(state.roadmap, topic, aliases=state.aliases, groups=False)
         topic_id = unit.id
     stages = [(track, stage) for track in state.roadmap.tracks for stage in track.stages if topic_id in stage.topics]
     if as_json:

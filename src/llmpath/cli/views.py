@@ -35,7 +35,7 @@ def find_stage(track: Track, query: str) -> Stage:
     for point in track.entry_points:
         if wanted == point.id:
             wanted = point.stage
-    if wanted.isdigit() and 1 <= int(wanted) <= len(track.stages):
+    if wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= len(track.stages):
         return track.stages[int(wanted) - 1]
     key = normalize(query)
     for candidates in (

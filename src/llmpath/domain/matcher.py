@@ -22,6 +22,8 @@ SUGGEST_CUTOFF = 0.5
 SHOWN_CANDIDATES = 8
 SHOWN_SUGGESTIONS = 4
 MIN_PREFIX_FUZZY = 4
+MAX_QUERY = 200
+LINE_WIDTH = 80
 ARXIV_IN_TEXT = re.compile(r"(\d{4}\.\d{4,5})(v\d+)?")
 
 
@@ -50,12 +52,20 @@ def _similarity(key: str, name: str) -> float:
     return score
 
 
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
 def _listing(units: list[Unit]) -> str:
+    """One candidate a line, each within LINE_WIDTH columns."""
     width = max(len(u.id) for u in units[:SHOWN_CANDIDATES])
-    lines = [
-        f"  {u.id.ljust(width)}  {u.label}" + (f" ({u.kind})" if u.kind in ("module", "stage") else "")
-        for u in units[:SHOWN_CANDIDATES]
-    ]
+    lines = []
+    for unit in units[:SHOWN_CANDIDATES]:
+        label = unit.label + (f" ({unit.kind})" if unit.kind in ("module", "stage") else "")
+        if width + 6 > LINE_WIDTH // 2:  # long ids: the label goes on its own line
+            lines += [f"  {_fit(unit.id, LINE_WIDTH - 2)}", f"      {_fit(label, LINE_WIDTH - 6)}"]
+        else:
+            lines.append(f"  {unit.id.ljust(width)}  {_fit(label, LINE_WIDTH - width - 4)}")
     if len(units) > SHOWN_CANDIDATES:
         lines.append(f"  ... and {len(units) - SHOWN_CANDIDATES} more")
     return "\n".join(lines)
@@ -78,6 +88,8 @@ def pick(
     text = query.strip()
     if not text:
         raise UsageError(f"no {noun} given: name a {noun} by id or title")
+    if len(text) > MAX_QUERY:
+        raise UsageError(f"that {noun} name is {len(text)} characters long; no {noun} has a name over {MAX_QUERY}")
     by_id = {unit.id: unit for unit, _ in candidates}
     wanted = text.lower()
     if wanted in by_id:

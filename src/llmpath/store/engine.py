@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Engine, create_engine, event, exc, inspect
 
 from ..errors import StoreError
 from . import migrations
@@ -108,5 +108,15 @@ def open_engine(data_dir: Path, database: Path) -> Engine:
     engine = create_engine(f"sqlite:///{database}")
     _configure(engine)
     with database_errors(database):
+        if existed:
+            _refuse_foreign(engine, database)
         migrations.migrate(engine, before_first_change=(lambda: backup(database, "pre-migration")) if existed else None)
     return engine
+
+
+def _refuse_foreign(engine: Engine, database: Path) -> None:
+    """An SQLite file with tables but no migration record belongs to another program."""
+    tables = set(inspect(engine).get_table_names())
+    if tables and "migration" not in tables:
+        engine.dispose()
+        raise StoreError(f"{database} is an SQLite database of another program, not llmpath's; {RECOVERY_HINT}")

@@ -29,6 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
+from ..errors import StoreError
+
 Migration = Callable[[Connection], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
 
@@ -160,6 +162,12 @@ def _paper_log(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+@migration("0004_setting_times")
+def _setting_times(conn: Connection) -> None:
+    # When each setting was last changed, so `llmpath import` never overwrites a newer value.
+    conn.execute(text("ALTER TABLE setting ADD COLUMN updated_at TIMESTAMP"))
+
+
 def applied(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         if not inspect(conn).has_table("migration"):
@@ -178,6 +186,10 @@ def migrate(engine: Engine, before_first_change: Callable[[], None] | None = Non
     `before_first_change` runs once when there is something to apply to a store that already has
     a schema (the engine uses it to back up the file first).
     """
+    known = {name for name, _ in MIGRATIONS}
+    newer = [name for name in applied(engine) if name not in known]
+    if newer:
+        raise StoreError(f"this store was upgraded by a newer llmpath (schema {newer[-1]}); upgrade llmpath to use it")
     todo = pending(engine)
     if not todo:
         return []
@@ -188,6 +200,9 @@ def migrate(engine: Engine, before_first_change: Callable[[], None] | None = Non
             continue
         with engine.begin() as conn:
             _record.create(conn, checkfirst=True)
+            # Another process may have applied it while this one waited for the write lock.
+            if conn.execute(select(_record.c.name).where(_record.c.name == name)).first():
+                continue
             func(conn)
             conn.execute(insert(_record).values(name=name, applied_at=datetime.now(UTC)))
     return todo

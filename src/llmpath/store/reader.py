@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from ..schema import Roadmap
 from .tables import (
     Meta,
     ModuleRow,
@@ -100,7 +99,8 @@ def records_json(session: Session) -> dict[str, Any]:
             "at": e.recorded_at.isoformat(),
             "note": e.note,
         }
-        for e in session.exec(select(StatusEvent).order_by(StatusEvent.id))
+        # Record time, not row id: an imported history slots in where it happened.
+        for e in session.exec(select(StatusEvent).order_by(StatusEvent.recorded_at, StatusEvent.id))
     ]
     reads = [
         {
@@ -114,7 +114,7 @@ def records_json(session: Session) -> dict[str, Any]:
         for r in session.exec(select(PaperRead).order_by(PaperRead.id))
     ]
     return {
-        "aliases": {a.alias: a.topic_id for a in session.exec(select(TopicAlias))},
+        "aliases": _flatten(dict(session.exec(select(TopicAlias.alias, TopicAlias.topic_id)).all())),
         "events": events,
         "undone": list(session.exec(select(Undo.batch).order_by(Undo.id))),
         "settings": {s.key: s.value for s in session.exec(select(Setting))},
@@ -129,5 +129,14 @@ def records_json(session: Session) -> dict[str, Any]:
     }
 
 
-def stored_roadmap(session: Session) -> Roadmap:
-    return Roadmap.from_json(roadmap_json(session))
+def _flatten(aliases: dict[str, str]) -> dict[str, str]:
+    """Follow renames to the end of their chain (a -> b -> c gives a -> c)."""
+
+    def final(topic_id: str) -> str:
+        seen = set()
+        while topic_id in aliases and topic_id not in seen:
+            seen.add(topic_id)
+            topic_id = aliases[topic_id]
+        return topic_id
+
+    return {alias: final(alias) for alias in aliases}

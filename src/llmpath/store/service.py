@@ -6,6 +6,7 @@ cause arrive as LlmpathError subclasses.
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from .. import snapshot
+from .. import __version__, snapshot
 from ..domain.state import Event, State, from_snapshot
 from ..errors import UsageError
 from ..paths import Paths
@@ -66,7 +67,7 @@ def _ensure_synced(engine: Engine, paths: Paths) -> None:
 
 def _snapshot_data(engine: Engine) -> dict[str, Any]:
     with Session(engine) as session, session.begin():
-        return {"roadmap": roadmap_json(session), **records_json(session)}
+        return {"roadmap": roadmap_json(session), **records_json(session), "synced_digest": stored_digest(session)}
 
 
 def _rebuild_snapshot(engine: Engine, paths: Paths) -> dict[str, Any]:
@@ -87,16 +88,22 @@ def _rebuild_snapshot(engine: Engine, paths: Paths) -> dict[str, Any]:
         before = None  # a busy store: write what we have, unstamped, so the next read rebuilds it
     data.update(
         format=snapshot.FORMAT,
+        llmpath=__version__,
         written_at=utc_now().isoformat(),
         schema=migrations.latest(),
         database={"path": str(paths.database), "signature": before},
-        roadmap_file={
-            "path": str(paths.roadmap),
-            "signature": snapshot.file_signature(paths.roadmap),
-            "digest": snapshot.roadmap_digest(paths.roadmap),
-        },
+        # The digest the store was synced from, not the file's digest now: if the file changed
+        # since the sync, the next read sees the difference and syncs.
+        roadmap_file={"path": str(paths.roadmap), "digest": data.pop("synced_digest")},
     )
-    snapshot.write(paths, data)
+    try:
+        snapshot.write(paths, data)
+    except OSError as error:
+        # The change is committed; only the fast path suffers. Say so rather than fail.
+        print(
+            f"warning: saved, but the read snapshot {paths.snapshot} could not be written ({error.strerror}); reads will be slower until it can",
+            file=sys.stderr,
+        )
     return data
 
 
@@ -202,14 +209,16 @@ def set_settings(paths: Paths, values: dict[str, str | None]) -> dict[str, Any]:
     """Set (or, with None, clear) settings in one transaction."""
 
     def change(session: Session, _state: State) -> None:
+        now = utc_now()
         for key, value in values.items():
             row = session.get(Setting, key)
             if value is None:
                 if row is not None:
                     session.delete(row)
             elif row is None:
-                session.add(Setting(key=key, value=value))
+                session.add(Setting(key=key, value=value, updated_at=now))
             else:
                 row.value = value
+                row.updated_at = now
 
     return _write(paths, change)[1]

@@ -25,7 +25,9 @@ from .tables import (
     TrackRow,
 )
 
-REPLACED_TABLES = (TrackRow, StageRow, StageTopic, ModuleRow, Prerequisite, TopicAlias, PaperRow, PaperTopic)
+# Aliases are not replaced: an old id must keep leading to its topic after the roadmap stops listing
+# it, and through later renames (a -> b -> c).
+REPLACED_TABLES = (TrackRow, StageRow, StageTopic, ModuleRow, Prerequisite, PaperRow, PaperTopic)
 
 
 def _fields(obj: object, *leave_out: str) -> dict:
@@ -69,6 +71,8 @@ def sync(session: Session, roadmap: Roadmap, digest: str, source: str) -> None:
         )
         _add_prerequisites(session, module.id, module.prerequisites)
 
+    # A live topic's id is never an alias, even if it once was one.
+    session.exec(delete(TopicAlias).where(TopicAlias.alias.in_(list(roadmap.topics))))
     known = set(session.exec(select(TopicRow.id)))
     for position, topic in enumerate(roadmap.topics.values()):
         row = TopicRow(
@@ -82,7 +86,7 @@ def sync(session: Session, roadmap: Roadmap, digest: str, source: str) -> None:
         session.merge(row)
         _add_prerequisites(session, topic.id, topic.prerequisites)
         for alias in topic.aliases:
-            session.add(TopicAlias(alias=alias, topic_id=topic.id))
+            session.merge(TopicAlias(alias=alias, topic_id=topic.id))
     gone = known - set(roadmap.topics)
     if gone:
         session.exec(update(TopicRow).where(TopicRow.id.in_(gone)).values(retired=True))

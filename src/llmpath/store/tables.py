@@ -22,10 +22,11 @@ class Meta(SQLModel, table=True):
 
 
 class Setting(SQLModel, table=True):
-    """User settings: active track, entry stage per track, weekly paper target."""
+    """User settings: active track, entry stage per track."""
 
     key: str = Field(primary_key=True)
     value: str
+    updated_at: datetime | None = None  # None for values set before this was recorded
 
 
 class TrackRow(SQLModel, table=True):
