@@ -133,11 +133,19 @@ class Roadmap:
     topics: dict[str, Topic]
     papers: dict[str, Paper]
     _stage_index: dict[str, tuple[Track, Stage]] = field(default_factory=dict, compare=False, repr=False)
+    _stage_of: dict[tuple[str, str], Stage] = field(default_factory=dict, compare=False, repr=False)
+    _module_members: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        # Indexes, so that prerequisites of a large roadmap resolve in linear time.
         for track in self.tracks:
             for stage in track.stages:
                 self._stage_index[stage.id] = (track, stage)
+                for topic_id in stage.topics:
+                    self._stage_of[(track.id, topic_id)] = stage
+        for topic in self.topics.values():
+            if topic.module and not topic.retired:
+                self._module_members.setdefault(topic.module, []).append(topic.id)
 
     def track(self, track_id: str) -> Track | None:
         return next((t for t in self.tracks if t.id == track_id), None)
@@ -146,7 +154,7 @@ class Roadmap:
         return self._stage_index.get(stage_id)
 
     def module_topics(self, module_id: str) -> list[str]:
-        return [t.id for t in self.topics.values() if t.module == module_id and not t.retired]
+        return list(self._module_members.get(module_id, ()))
 
     def unit_topics(self, unit_id: str) -> list[str]:
         """The topics a topic, module or stage id stands for; a retired topic's id stands for nothing."""
@@ -173,9 +181,9 @@ class Roadmap:
         units = list(topic.prerequisites)
         if topic.module and topic.module in self.modules:
             units += self.modules[topic.module].prerequisites
-        for stage in track.stages:
-            if topic_id in stage.topics:
-                units += stage.prerequisites
+        stage = self._stage_of.get((track.id, topic_id))
+        if stage is not None:
+            units += stage.prerequisites
         required: list[str] = []
         for unit in units:
             for req in self.unit_topics(unit):

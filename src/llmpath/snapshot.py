@@ -35,7 +35,9 @@ def file_signature(path: Path) -> list[int] | None:
 
 def database_signature(paths: Paths) -> list[Any]:
     database = paths.database
-    return [file_signature(database), file_signature(database.with_name(database.name + "-wal"))]
+    wal = file_signature(database.with_name(database.name + "-wal"))
+    # An empty write-ahead log holds nothing: one that a reader merely opened changes nothing.
+    return [file_signature(database), wal if wal and wal[0] else None]
 
 
 def roadmap_digest(path: Path) -> str:

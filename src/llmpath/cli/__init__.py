@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from .. import __version__
-from . import admin, study, views
+from . import admin, backup, study, views
 from .common import Options
 from .papers import papers_app
 from .tracks import track_app
@@ -58,4 +58,5 @@ study.register(app)
 views.register(app)
 app.add_typer(track_app, name="track")
 app.add_typer(papers_app, name="papers")
+backup.register(app)
 admin.register(app)

@@ -11,6 +11,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -120,3 +121,24 @@ def _refuse_foreign(engine: Engine, database: Path) -> None:
     if tables and "migration" not in tables:
         engine.dispose()
         raise StoreError(f"{database} is an SQLite database of another program, not llmpath's; {RECOVERY_HINT}")
+
+
+
+@dataclass(frozen=True)
+class FileReport:
+    problems: list[str]  # what SQLite's integrity check found; empty when sound
+    applied: list[str]  # migrations recorded in the file
+    dataset_hash: str | None  # the roadmap digest the store was last synced from
+
+
+def read_only_check(database: Path) -> FileReport:
+    """Look inside the database without changing it (for `llmpath doctor`)."""
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        problems = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        applied = [row[0] for row in connection.execute("SELECT name FROM migration ORDER BY name")] if "migration" in tables else []
+        row = connection.execute("SELECT value FROM meta WHERE key = 'dataset_hash'").fetchone() if "meta" in tables else None
+    finally:
+        connection.close()
+    return FileReport([p for p in problems if p != "ok"], applied, row[0] if row else None)

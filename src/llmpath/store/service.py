@@ -205,6 +205,23 @@ def set_target(paths: Paths, target: int, set_on: date) -> dict[str, Any]:
     return _write(paths, change)[1]
 
 
+def export_document(paths: Paths) -> dict[str, Any]:
+    """Everything the learner recorded, in the export format of llmpath.exchange."""
+    from ..exchange import document
+    from .transfer import export_records
+
+    with _open(paths) as engine, Session(engine) as session, session.begin():
+        records = export_records(session)
+    return document(records, utc_now().isoformat(), __version__)
+
+
+def import_records(paths: Paths, records: dict[str, list[dict[str, Any]]]) -> tuple[dict[str, int], dict[str, Any]]:
+    """Merge validated export records in one transaction; returns how many of each kind were new."""
+    from .transfer import import_records as merge
+
+    return _write(paths, lambda session, _state: dict(merge(session, records)))
+
+
 def set_settings(paths: Paths, values: dict[str, str | None]) -> dict[str, Any]:
     """Set (or, with None, clear) settings in one transaction."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from sqlmodel import Session, delete, select, update
+from sqlmodel import Session, delete, select
 
 from ..schema import Roadmap
 from .tables import (
@@ -41,6 +41,11 @@ def stored_digest(session: Session) -> str | None:
 
 def sync(session: Session, roadmap: Roadmap, digest: str, source: str) -> None:
     """Write `roadmap` into the store; the caller owns the transaction."""
+    with session.no_autoflush:
+        _sync(session, roadmap, digest, source)
+
+
+def _sync(session: Session, roadmap: Roadmap, digest: str, source: str) -> None:
     for table in REPLACED_TABLES:
         session.exec(delete(table))
     for position, track in enumerate(roadmap.tracks):
@@ -72,24 +77,30 @@ def sync(session: Session, roadmap: Roadmap, digest: str, source: str) -> None:
         _add_prerequisites(session, module.id, module.prerequisites)
 
     # A live topic's id is never an alias, even if it once was one.
-    session.exec(delete(TopicAlias).where(TopicAlias.alias.in_(list(roadmap.topics))))
-    known = set(session.exec(select(TopicRow.id)))
+    for alias in session.exec(select(TopicAlias)):
+        if alias.alias in roadmap.topics:
+            session.delete(alias)
+    stored = {row.id: row for row in session.exec(select(TopicRow))}
     for position, topic in enumerate(roadmap.topics.values()):
-        row = TopicRow(
-            id=topic.id,
-            position=position,
-            title=topic.title,
-            module_id=topic.module,
-            retired=False,
-            data=_fields(topic, "id", "title", "module", "retired", "prerequisites", "aliases"),
-        )
-        session.merge(row)
+        fields = {
+            "position": position,
+            "title": topic.title,
+            "module_id": topic.module,
+            "retired": False,
+            "data": _fields(topic, "id", "title", "module", "retired", "prerequisites", "aliases"),
+        }
+        row = stored.get(topic.id)
+        if row is None:
+            session.add(TopicRow(id=topic.id, **fields))
+        else:
+            for name, value in fields.items():
+                setattr(row, name, value)
         _add_prerequisites(session, topic.id, topic.prerequisites)
         for alias in topic.aliases:
             session.merge(TopicAlias(alias=alias, topic_id=topic.id))
-    gone = known - set(roadmap.topics)
-    if gone:
-        session.exec(update(TopicRow).where(TopicRow.id.in_(gone)).values(retired=True))
+    for row in stored.values():
+        if row.id not in roadmap.topics:
+            row.retired = True
 
     for position, paper in enumerate(roadmap.papers.values()):
         session.add(

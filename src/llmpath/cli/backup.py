@@ -1,0 +1,110 @@
+"""`llmpath export`, `llmpath import` and `llmpath doctor`: backups and a check-up of the store."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from ..errors import StoreError, UsageError
+from .common import TRACK_OPTION, handle_errors, paths_of, state_of
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export")(export)
+    app.command("import")(import_file)
+    app.command("doctor")(doctor)
+
+
+@handle_errors
+def export(
+    ctx: typer.Context,
+    output: Path = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to this file (atomically) instead of printing."),
+    markdown: bool = typer.Option(False, "--markdown", help="The track as a Markdown checklist with your marks, instead of JSON."),
+    track: str = TRACK_OPTION,
+) -> None:
+    """Export everything you recorded as versioned JSON (a backup), or a track as Markdown.
+
+    \b
+    Examples:
+      llmpath export -o ~/llmpath-backup.json
+      llmpath export --markdown > progress.md
+    """
+    if markdown:
+        from ..markdown import checklist
+
+        state = state_of(ctx)
+        text = checklist(state, state.track(track))
+    else:
+        from ..store import service
+
+        text = json.dumps(service.export_document(paths_of(ctx)), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from ..snapshot import write_atomically
+
+    target = output.expanduser()
+    try:
+        write_atomically(target, text)
+    except OSError as error:
+        raise StoreError(f"cannot write {target}: {error.strerror}") from None
+    typer.echo(f"Wrote {target}", err=True)
+
+
+@handle_errors
+def import_file(ctx: typer.Context, source: str = typer.Argument(..., metavar="FILE", help="An export file, or - for standard input.")) -> None:
+    """Merge an export into your store: importing twice equals importing once, and nothing newer is overwritten.
+
+    \b
+    Example:
+      llmpath import ~/llmpath-backup.json
+    """
+    from ..exchange import validate
+    from ..store import service
+
+    name = "standard input" if source == "-" else source
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).expanduser().read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{name}: no such file") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{name}: not UTF-8 text; give a file written by `llmpath export`") from None
+    except OSError as error:
+        raise UsageError(f"{name}: cannot read it: {error.strerror}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UsageError(f"{name}: not JSON (line {error.lineno}, column {error.colno}: {error.msg}); nothing was imported") from None
+    try:
+        records = validate(data)
+    except UsageError as error:
+        raise UsageError(f"{name}: {error}; nothing was imported") from None
+    added, _ = service.import_records(paths_of(ctx), records)
+    offered = sum(len(v) for v in records.values())
+    new = sum(added.values())
+    detail = ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in added.items() if count) or "nothing new"
+    typer.echo(f"Imported {new} of {offered} records ({detail}); the rest were already here or older.")
+
+
+@handle_errors
+def doctor(ctx: typer.Context) -> None:
+    """Check the store: data directory, roadmap, SQLite integrity, schema, roadmap sync and snapshot.
+
+    Changes nothing. Exits 1 when something needs your attention.
+
+    \b
+    Example:
+      llmpath doctor
+    """
+    from ..store.doctor import diagnose
+
+    findings = diagnose(paths_of(ctx))
+    for finding in findings:
+        typer.echo(f"{'ok ' if finding.ok else 'BAD'}  {finding.what}")
+        if finding.advice:
+            typer.echo(f"     → {finding.advice}")
+    if not all(f.ok for f in findings):
+        raise typer.Exit(1)

@@ -1,0 +1,115 @@
+"""The export format: everything a learner recorded, as versioned JSON, and its validation.
+
+    {
+      "format": "llmpath-export",      always this string
+      "version": 1,                    this layout; a later llmpath reads every earlier version
+      "exported_at": "2026-11-25T08:00:00+00:00",
+      "llmpath": "0.1.0",              the version that wrote the file
+      "status_events": [{"uid", "batch", "topic", "status", "on", "at", "note"}],
+      "undos":         [{"uid", "batch", "at"}],
+      "paper_reads":   [{"uid", "paper", "on", "at", "note", "pass"}],
+      "own_papers":    [{"id", "title", "created_at"}],
+      "paper_targets": [{"uid", "target", "on", "at"}],
+      "settings":      [{"key", "value", "updated_at"}]
+    }
+
+`status` is todo, in_progress, done or skipped; `on` is the learner's local date (YYYY-MM-DD);
+`at` and the other times are ISO 8601 with a UTC offset; `pass` is 1, 2, 3 or null. Records with a
+`uid` are never changed once written, so importing merges by uid: importing twice equals importing
+once. A setting is taken from the file only when it is newer than the one in the store.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from .domain.inputs import MAX_NOTE, MAX_TITLE
+from .domain.papers import MAX_TARGET, MIN_TARGET
+from .domain.state import STATUSES
+from .errors import UsageError
+
+FORMAT_NAME = "llmpath-export"
+FORMAT_VERSION = 1
+
+SECTIONS: dict[str, dict[str, str]] = {
+    # field -> kind; a kind ending in "?" may be null
+    "status_events": {"uid": "id", "batch": "id", "topic": "id", "status": "status", "on": "date", "at": "time", "note": "note?"},
+    "undos": {"uid": "id", "batch": "id", "at": "time"},
+    "paper_reads": {"uid": "id", "paper": "id", "on": "date", "at": "time", "note": "note?", "pass": "pass?"},
+    "own_papers": {"id": "id", "title": "title", "created_at": "time"},
+    "paper_targets": {"uid": "id", "target": "target", "on": "date", "at": "time"},
+    "settings": {"key": "id", "value": "text", "updated_at": "time?"},
+}
+
+
+class _Bad(Exception):
+    pass
+
+
+def _check_value(kind: str, value: Any) -> None:
+    if kind.endswith("?"):
+        if value is None:
+            return
+        kind = kind[:-1]
+    if kind in ("id", "text", "note", "title", "status"):
+        if not isinstance(value, str) or not value.strip():
+            raise _Bad("expected non-empty text")
+        limit = {"id": 200, "text": 200, "note": MAX_NOTE, "title": MAX_TITLE, "status": 20}[kind]
+        if len(value) > limit:
+            raise _Bad(f"longer than {limit} characters")
+        allowed = "\n\t" if kind == "note" else ""
+        if any(ord(c) < 32 and c not in allowed or 127 <= ord(c) < 160 or 0xD800 <= ord(c) <= 0xDFFF for c in value):
+            raise _Bad("contains a control character")
+        if kind == "status" and value not in STATUSES:
+            raise _Bad(f"expected one of {', '.join(STATUSES)}")
+    elif kind == "date":
+        try:
+            date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise _Bad("expected a date YYYY-MM-DD") from None
+    elif kind == "time":
+        try:
+            moment = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise _Bad("expected an ISO 8601 time") from None
+        if moment.tzinfo is None:
+            raise _Bad("expected a time with its UTC offset")
+    elif kind == "pass":
+        if value not in (1, 2, 3) or isinstance(value, bool):
+            raise _Bad("expected 1, 2 or 3")
+    elif kind == "target":
+        if isinstance(value, bool) or not isinstance(value, int) or not MIN_TARGET <= value <= MAX_TARGET:
+            raise _Bad(f"expected a whole number from {MIN_TARGET} to {MAX_TARGET}")
+
+
+def validate(data: Any) -> dict[str, list[dict[str, Any]]]:
+    """The document's records by section, or a UsageError naming the first problem and its place."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
+        raise UsageError(f"not an llmpath export: it has no \"format\": \"{FORMAT_NAME}\"")
+    version = data.get("version")
+    if version != FORMAT_VERSION:
+        raise UsageError(f"export format version {version!r} is not one this llmpath reads (it reads {FORMAT_VERSION}); upgrade llmpath")
+    records: dict[str, list[dict[str, Any]]] = {}
+    for section, fields in SECTIONS.items():
+        entries = data.get(section, [])
+        if not isinstance(entries, list):
+            raise UsageError(f"{section}: expected a list")
+        for i, entry in enumerate(entries):
+            where = f"{section}[{i}]"
+            if not isinstance(entry, dict):
+                raise UsageError(f"{where}: expected an object")
+            missing = [f for f, kind in fields.items() if f not in entry and not kind.endswith("?")]
+            if missing:
+                raise UsageError(f"{where}: missing {missing[0]!r}")
+            for field, kind in fields.items():
+                try:
+                    _check_value(kind, entry.get(field))
+                except _Bad as problem:
+                    raise UsageError(f"{where}.{field}: {problem}") from None
+        records[section] = [{f: e.get(f) for f in fields} for e in entries]
+    return records
+
+
+def document(records: dict[str, list[dict[str, Any]]], exported_at: str, version: str) -> dict[str, Any]:
+    return {"format": FORMAT_NAME, "version": FORMAT_VERSION, "exported_at": exported_at, "llmpath": version, **records}

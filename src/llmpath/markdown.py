@@ -1,0 +1,35 @@
+"""A track as a Markdown checklist with the learner's marks, to share or paste into notes."""
+
+from __future__ import annotations
+
+from .domain.progress import tally
+from .domain.state import State
+from .schema import Track
+
+STATUS_NOTES = {"in_progress": " *(in progress)*", "skipped": " *(skipped)*"}
+
+
+def escape(text: str) -> str:
+    """Markdown's inline specials, escaped so titles show as written."""
+    for char in "\\`*_[]<>#|":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def checklist(state: State, track: Track) -> str:
+    overall = tally(state, track.topic_ids())
+    lines = [f"# {escape(track.title)}", "", f"{overall.done} of {overall.total - overall.skipped} topics done ({overall.percent:g}%)."]
+    for stage in track.stages:
+        stage_tally = tally(state, stage.topics)
+        lines += ["", f"## {escape(stage.title)} ({stage_tally.done}/{stage_tally.total - stage_tally.skipped})", ""]
+        current_module = None
+        for topic_id in stage.topics:
+            topic = state.roadmap.topics[topic_id]
+            if stage.modules and topic.module != current_module:
+                current_module = topic.module
+                lines += ["", f"### {escape(state.roadmap.modules[topic.module].title)}", ""]
+            status = state.status(topic_id)
+            box = "x" if status in ("done", "skipped") else " "
+            title = f"~~{escape(topic.title)}~~" if status == "skipped" else escape(topic.title)
+            lines.append(f"- [{box}] {title}{STATUS_NOTES.get(status, '')}")
+    return "\n".join(lines).replace("\n\n\n", "\n\n") + "\n"

@@ -1,0 +1,96 @@
+"""`llmpath doctor`: look at everything the store depends on, change nothing, say what to do."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+
+from .. import snapshot
+from ..errors import LlmpathError
+from ..paths import Paths
+from . import migrations
+from .engine import check_database_file, read_only_check
+
+
+@dataclass(frozen=True)
+class Finding:
+    ok: bool
+    what: str
+    advice: str | None = None
+
+
+def diagnose(paths: Paths) -> list[Finding]:
+    findings = [_data_dir(paths), _roadmap(paths), _snapshot(paths)]  # the snapshot before opening the database
+    return findings + _database(paths)
+
+
+def _data_dir(paths: Paths) -> Finding:
+    where = paths.data_dir
+    if not where.exists():
+        return Finding(True, f"data directory {where} does not exist yet", "it is created on the first command")
+    if not where.is_dir():
+        return Finding(False, f"{where} is not a directory", "point LLMPATH_HOME at a directory")
+    if not os.access(where, os.W_OK | os.X_OK):
+        return Finding(False, f"data directory {where} is not writable", "fix its permissions or set LLMPATH_HOME")
+    return Finding(True, f"data directory {where} is writable")
+
+
+def _roadmap(paths: Paths) -> Finding:
+    from ..loader import load_roadmap
+
+    try:
+        roadmap = load_roadmap(paths.roadmap)
+    except LlmpathError as error:
+        return Finding(False, f"roadmap: {error}", "fix the file, or unset LLMPATH_ROADMAP to use the bundled roadmap")
+    origin = "bundled" if paths.roadmap_is_bundled else "custom"
+    return Finding(True, f"roadmap {paths.roadmap} ({origin}) is valid: {len(roadmap.tracks)} tracks, {len(roadmap.topics)} topics")
+
+
+def _database(paths: Paths) -> list[Finding]:
+    database = paths.database
+    if not database.exists():
+        return [Finding(True, f"no database yet at {database}", "it is created on the first command")]
+    try:
+        check_database_file(database)
+        report = read_only_check(database)
+    except LlmpathError as error:
+        return [Finding(False, str(error), "restore it from a copy, or move it aside and `llmpath import` your last export")]
+    except sqlite3.Error as error:
+        return [Finding(False, f"{database} cannot be read: {error}", "move it aside and `llmpath import` your last export")]
+    found = []
+    applied = report.applied
+    if report.problems:
+        found.append(Finding(False, f"integrity check of {database} found: {'; '.join(report.problems[:3])}", "export what you can with `llmpath export -o FILE`, move the file aside and import it"))
+    else:
+        found.append(Finding(True, f"database {database} passes SQLite's integrity check"))
+    known = [name for name, _ in migrations.MIGRATIONS]
+    newer = [name for name in applied if name not in known]
+    if newer:
+        found.append(Finding(False, f"schema {newer[-1]} comes from a newer llmpath", "upgrade llmpath"))
+    elif len(applied) < len(known):
+        found.append(Finding(True, f"schema is at {applied[-1] if applied else 'nothing'}; {known[-1]} is current", "the next command upgrades it, after writing a backup copy"))
+    else:
+        found.append(Finding(True, f"schema is current ({known[-1]})"))
+    found.append(_dataset(paths, report.dataset_hash))
+    return found
+
+
+def _dataset(paths: Paths, stored: str | None) -> Finding:
+    try:
+        current = snapshot.roadmap_digest(paths.roadmap)
+    except OSError:
+        return Finding(False, "the roadmap file cannot be read, so the store's copy cannot be compared")
+    if stored is None:
+        return Finding(True, "the store holds no roadmap yet", "the next command loads it")
+    if stored != current:
+        return Finding(True, "the roadmap file changed since the store last loaded it", "the next command syncs it, keeping all your records")
+    return Finding(True, "the store's roadmap matches the roadmap file")
+
+
+def _snapshot(paths: Paths) -> Finding:
+    if not paths.snapshot.exists():
+        return Finding(True, "no read snapshot yet", "the next command writes it")
+    if snapshot.read_valid(paths) is None:
+        return Finding(True, "the read snapshot is out of date", "the next command rebuilds it")
+    return Finding(True, f"read snapshot {paths.snapshot} is current (read commands use it)")
