@@ -34,7 +34,15 @@ FORMAT_VERSION = 1
 
 SECTIONS: dict[str, dict[str, str]] = {
     # field -> kind; a kind ending in "?" may be null
-    "status_events": {"uid": "id", "batch": "id", "topic": "id", "status": "status", "on": "date", "at": "time", "note": "note?"},
+    "status_events": {
+        "uid": "id",
+        "batch": "id",
+        "topic": "id",
+        "status": "status",
+        "on": "date",
+        "at": "time",
+        "note": "note?",
+    },
     "undos": {"uid": "id", "batch": "id", "at": "time"},
     "paper_reads": {"uid": "id", "paper": "id", "on": "date", "at": "time", "note": "note?", "pass": "pass?"},
     "own_papers": {"id": "id", "title": "title", "created_at": "time"},
@@ -86,10 +94,12 @@ def _check_value(kind: str, value: Any) -> None:
 def validate(data: Any) -> dict[str, list[dict[str, Any]]]:
     """The document's records by section, or a UsageError naming the first problem and its place."""
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
-        raise UsageError(f"not an llmpath export: it has no \"format\": \"{FORMAT_NAME}\"")
+        raise UsageError(f'not an llmpath export: it has no "format": "{FORMAT_NAME}"')
     version = data.get("version")
     if version != FORMAT_VERSION:
-        raise UsageError(f"export format version {version!r} is not one this llmpath reads (it reads {FORMAT_VERSION}); upgrade llmpath")
+        raise UsageError(
+            f"export format version {version!r} is not one this llmpath reads (it reads {FORMAT_VERSION}); upgrade llmpath"
+        )
     records: dict[str, list[dict[str, Any]]] = {}
     for section, fields in SECTIONS.items():
         entries = data.get(section, [])

@@ -18,7 +18,11 @@ def escape(text: str) -> str:
 
 def checklist(state: State, track: Track) -> str:
     overall = tally(state, track.topic_ids())
-    lines = [f"# {escape(track.title)}", "", f"{overall.done} of {overall.total - overall.skipped} topics done ({overall.percent:g}%)."]
+    lines = [
+        f"# {escape(track.title)}",
+        "",
+        f"{overall.done} of {overall.total - overall.skipped} topics done ({overall.percent:g}%).",
+    ]
     for stage in track.stages:
         stage_tally = tally(state, stage.topics)
         lines += ["", f"## {escape(stage.title)} ({stage_tally.done}/{stage_tally.total - stage_tally.skipped})", ""]

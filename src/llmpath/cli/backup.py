@@ -21,8 +21,12 @@ def register(app: typer.Typer) -> None:
 @handle_errors
 def export(
     ctx: typer.Context,
-    output: Path = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to this file (atomically) instead of printing."),
-    markdown: bool = typer.Option(False, "--markdown", help="The track as a Markdown checklist with your marks, instead of JSON."),
+    output: Path = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Write to this file (atomically) instead of printing."
+    ),
+    markdown: bool = typer.Option(
+        False, "--markdown", help="The track as a Markdown checklist with your marks, instead of JSON."
+    ),
     track: str = TRACK_OPTION,
 ) -> None:
     """Export everything you recorded as versioned JSON (a backup), or a track as Markdown.
@@ -55,7 +59,10 @@ def export(
 
 
 @handle_errors
-def import_file(ctx: typer.Context, source: str = typer.Argument(..., metavar="FILE", help="An export file, or - for standard input.")) -> None:
+def import_file(
+    ctx: typer.Context,
+    source: str = typer.Argument(..., metavar="FILE", help="An export file, or - for standard input."),
+) -> None:
     """Merge an export into your store: importing twice equals importing once, and nothing newer is overwritten.
 
     \b
@@ -77,7 +84,9 @@ def import_file(ctx: typer.Context, source: str = typer.Argument(..., metavar="F
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise UsageError(f"{name}: not JSON (line {error.lineno}, column {error.colno}: {error.msg}); nothing was imported") from None
+        raise UsageError(
+            f"{name}: not JSON (line {error.lineno}, column {error.colno}: {error.msg}); nothing was imported"
+        ) from None
     try:
         records = validate(data)
     except UsageError as error:

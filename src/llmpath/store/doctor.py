@@ -44,7 +44,9 @@ def _roadmap(paths: Paths) -> Finding:
     except LlmpathError as error:
         return Finding(False, f"roadmap: {error}", "fix the file, or unset LLMPATH_ROADMAP to use the bundled roadmap")
     origin = "bundled" if paths.roadmap_is_bundled else "custom"
-    return Finding(True, f"roadmap {paths.roadmap} ({origin}) is valid: {len(roadmap.tracks)} tracks, {len(roadmap.topics)} topics")
+    return Finding(
+        True, f"roadmap {paths.roadmap} ({origin}) is valid: {len(roadmap.tracks)} tracks, {len(roadmap.topics)} topics"
+    )
 
 
 def _database(paths: Paths) -> list[Finding]:
@@ -55,13 +57,23 @@ def _database(paths: Paths) -> list[Finding]:
         check_database_file(database)
         report = read_only_check(database)
     except LlmpathError as error:
-        return [Finding(False, str(error), "restore it from a copy, or move it aside and `llmpath import` your last export")]
+        return [
+            Finding(False, str(error), "restore it from a copy, or move it aside and `llmpath import` your last export")
+        ]
     except sqlite3.Error as error:
-        return [Finding(False, f"{database} cannot be read: {error}", "move it aside and `llmpath import` your last export")]
+        return [
+            Finding(False, f"{database} cannot be read: {error}", "move it aside and `llmpath import` your last export")
+        ]
     found = []
     applied = report.applied
     if report.problems:
-        found.append(Finding(False, f"integrity check of {database} found: {'; '.join(report.problems[:3])}", "export what you can with `llmpath export -o FILE`, move the file aside and import it"))
+        found.append(
+            Finding(
+                False,
+                f"integrity check of {database} found: {'; '.join(report.problems[:3])}",
+                "export what you can with `llmpath export -o FILE`, move the file aside and import it",
+            )
+        )
     else:
         found.append(Finding(True, f"database {database} passes SQLite's integrity check"))
     known = [name for name, _ in migrations.MIGRATIONS]
@@ -69,7 +81,13 @@ def _database(paths: Paths) -> list[Finding]:
     if newer:
         found.append(Finding(False, f"schema {newer[-1]} comes from a newer llmpath", "upgrade llmpath"))
     elif len(applied) < len(known):
-        found.append(Finding(True, f"schema is at {applied[-1] if applied else 'nothing'}; {known[-1]} is current", "the next command upgrades it, after writing a backup copy"))
+        found.append(
+            Finding(
+                True,
+                f"schema is at {applied[-1] if applied else 'nothing'}; {known[-1]} is current",
+                "the next command upgrades it, after writing a backup copy",
+            )
+        )
     else:
         found.append(Finding(True, f"schema is current ({known[-1]})"))
     found.append(_dataset(paths, report.dataset_hash))
@@ -84,7 +102,11 @@ def _dataset(paths: Paths, stored: str | None) -> Finding:
     if stored is None:
         return Finding(True, "the store holds no roadmap yet", "the next command loads it")
     if stored != current:
-        return Finding(True, "the roadmap file changed since the store last loaded it", "the next command syncs it, keeping all your records")
+        return Finding(
+            True,
+            "the roadmap file changed since the store last loaded it",
+            "the next command syncs it, keeping all your records",
+        )
     return Finding(True, "the store's roadmap matches the roadmap file")
 
 

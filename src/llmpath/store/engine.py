@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, exc, inspect
+from sqlalchemy import Engine, create_engine, event, exc
 
 from ..errors import StoreError
 from . import migrations
@@ -106,22 +106,30 @@ def open_engine(data_dir: Path, database: Path) -> Engine:
     ensure_data_dir(data_dir)
     check_database_file(database)
     existed = database.exists() and database.stat().st_size > 0
+    if existed:
+        _refuse_foreign(database)
     engine = create_engine(f"sqlite:///{database}")
     _configure(engine)
     with database_errors(database):
-        if existed:
-            _refuse_foreign(engine, database)
         migrations.migrate(engine, before_first_change=(lambda: backup(database, "pre-migration")) if existed else None)
     return engine
 
 
-def _refuse_foreign(engine: Engine, database: Path) -> None:
-    """An SQLite file with tables but no migration record belongs to another program."""
-    tables = set(inspect(engine).get_table_names())
-    if tables and "migration" not in tables:
-        engine.dispose()
-        raise StoreError(f"{database} is an SQLite database of another program, not llmpath's; {RECOVERY_HINT}")
+def _refuse_foreign(database: Path) -> None:
+    """An SQLite file with tables but no migration record belongs to another program.
 
+    Looked at read-only: opening it as llmpath's would already switch its journal to WAL.
+    """
+    try:
+        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{database} cannot be read ({error}); {RECOVERY_HINT}") from None
+    if tables and "migration" not in tables:
+        raise StoreError(f"{database} is an SQLite database of another program, not llmpath's; {RECOVERY_HINT}")
 
 
 @dataclass(frozen=True)
@@ -137,8 +145,16 @@ def read_only_check(database: Path) -> FileReport:
     try:
         problems = [row[0] for row in connection.execute("PRAGMA integrity_check")]
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        applied = [row[0] for row in connection.execute("SELECT name FROM migration ORDER BY name")] if "migration" in tables else []
-        row = connection.execute("SELECT value FROM meta WHERE key = 'dataset_hash'").fetchone() if "meta" in tables else None
+        applied = (
+            [row[0] for row in connection.execute("SELECT name FROM migration ORDER BY name")]
+            if "migration" in tables
+            else []
+        )
+        row = (
+            connection.execute("SELECT value FROM meta WHERE key = 'dataset_hash'").fetchone()
+            if "meta" in tables
+            else None
+        )
     finally:
         connection.close()
     return FileReport([p for p in problems if p != "ok"], applied, row[0] if row else None)

@@ -24,7 +24,15 @@ def _utc(text: str | None) -> datetime | None:
 def export_records(session: Session) -> dict[str, list[dict[str, Any]]]:
     return {
         "status_events": [
-            {"uid": e.uid, "batch": e.batch, "topic": e.topic_id, "status": e.status, "on": e.happened_on.isoformat(), "at": _time(e.recorded_at), "note": e.note}
+            {
+                "uid": e.uid,
+                "batch": e.batch,
+                "topic": e.topic_id,
+                "status": e.status,
+                "on": e.happened_on.isoformat(),
+                "at": _time(e.recorded_at),
+                "note": e.note,
+            }
             for e in session.exec(select(StatusEvent).order_by(StatusEvent.recorded_at, StatusEvent.id))
         ],
         "undos": [
@@ -32,7 +40,14 @@ def export_records(session: Session) -> dict[str, list[dict[str, Any]]]:
             for u in session.exec(select(Undo).order_by(Undo.recorded_at, Undo.id))
         ],
         "paper_reads": [
-            {"uid": r.uid, "paper": r.paper_id, "on": r.read_on.isoformat(), "at": _time(r.recorded_at), "note": r.note, "pass": r.pass_number}
+            {
+                "uid": r.uid,
+                "paper": r.paper_id,
+                "on": r.read_on.isoformat(),
+                "at": _time(r.recorded_at),
+                "note": r.note,
+                "pass": r.pass_number,
+            }
             for r in session.exec(select(PaperRead).order_by(PaperRead.recorded_at, PaperRead.id))
         ],
         "own_papers": [
@@ -62,7 +77,15 @@ def import_records(session: Session, records: dict[str, list[dict[str, Any]]]) -
         if e["uid"] not in event_uids:
             event_uids.add(e["uid"])
             session.add(
-                StatusEvent(uid=e["uid"], batch=e["batch"], topic_id=e["topic"], status=e["status"], happened_on=date.fromisoformat(e["on"]), recorded_at=_utc(e["at"]), note=e["note"])
+                StatusEvent(
+                    uid=e["uid"],
+                    batch=e["batch"],
+                    topic_id=e["topic"],
+                    status=e["status"],
+                    happened_on=date.fromisoformat(e["on"]),
+                    recorded_at=_utc(e["at"]),
+                    note=e["note"],
+                )
             )
             added["status_events"] += 1
 
@@ -81,7 +104,14 @@ def import_records(session: Session, records: dict[str, list[dict[str, Any]]]) -
         if r["uid"] not in read_uids:
             read_uids.add(r["uid"])
             session.add(
-                PaperRead(uid=r["uid"], paper_id=r["paper"], read_on=date.fromisoformat(r["on"]), recorded_at=_utc(r["at"]), note=r["note"], pass_number=r["pass"])
+                PaperRead(
+                    uid=r["uid"],
+                    paper_id=r["paper"],
+                    read_on=date.fromisoformat(r["on"]),
+                    recorded_at=_utc(r["at"]),
+                    note=r["note"],
+                    pass_number=r["pass"],
+                )
             )
             added["paper_reads"] += 1
 
@@ -96,7 +126,11 @@ def import_records(session: Session, records: dict[str, list[dict[str, Any]]]) -
     for t in records["paper_targets"]:
         if t["uid"] not in target_uids:
             target_uids.add(t["uid"])
-            session.add(PaperTarget(uid=t["uid"], target=t["target"], set_on=date.fromisoformat(t["on"]), recorded_at=_utc(t["at"])))
+            session.add(
+                PaperTarget(
+                    uid=t["uid"], target=t["target"], set_on=date.fromisoformat(t["on"]), recorded_at=_utc(t["at"])
+                )
+            )
             added["paper_targets"] += 1
 
     for s in records["settings"]:
@@ -105,7 +139,11 @@ def import_records(session: Session, records: dict[str, list[dict[str, Any]]]) -
         if row is None:
             session.add(Setting(key=s["key"], value=s["value"], updated_at=incoming))
             added["settings"] += 1
-        elif incoming is not None and (row.updated_at is None or _as_utc(row.updated_at) < incoming) and row.value != s["value"]:
+        elif (
+            incoming is not None
+            and (row.updated_at is None or _as_utc(row.updated_at) < incoming)
+            and row.value != s["value"]
+        ):
             row.value, row.updated_at = s["value"], incoming
             added["settings"] += 1
     return added
