@@ -30,7 +30,7 @@ def spawn(home, *args, **extra):
 
 def finish(processes):
     results = [(p.args, *p.communicate(timeout=120), p.returncode) for p in processes]
-    for args, out, err, code in results:
+    for args, _out, err, code in results:
         assert code == 0, (args, err)
         assert "locked" not in err and "Traceback" not in err, (args, err)
     return results

@@ -51,6 +51,8 @@ def load_roadmap(path: Path) -> Roadmap:
         raise RoadmapError(f"{path}: not UTF-8 text (byte {exc.start}); save the roadmap as UTF-8") from None
     except OSError as exc:
         raise RoadmapError(f"{path}: cannot read the roadmap: {exc.strerror}") from None
+    except ValueError:  # a NUL byte in the name
+        raise RoadmapError(f"{str(path)!r} is not a usable file name; check LLMPATH_ROADMAP or --roadmap") from None
     return parse_roadmap(text, path.name)
 
 

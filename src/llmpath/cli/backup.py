@@ -55,6 +55,8 @@ def export(
         write_atomically(target, text)
     except OSError as error:
         raise StoreError(f"cannot write {target}: {error.strerror}") from None
+    except ValueError:
+        raise UsageError(f"{str(target)!r} is not a usable file name") from None
     typer.echo(f"Wrote {target}", err=True)
 
 
@@ -81,6 +83,8 @@ def import_file(
         raise UsageError(f"{name}: not UTF-8 text; give a file written by `llmpath export`") from None
     except OSError as error:
         raise UsageError(f"{name}: cannot read it: {error.strerror}") from None
+    except ValueError:  # a NUL byte in the name
+        raise UsageError(f"{name!r} is not a usable file name") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:

@@ -97,7 +97,7 @@ def _database(paths: Paths) -> list[Finding]:
 def _dataset(paths: Paths, stored: str | None) -> Finding:
     try:
         current = snapshot.roadmap_digest(paths.roadmap)
-    except OSError:
+    except (OSError, ValueError):
         return Finding(False, "the roadmap file cannot be read, so the store's copy cannot be compared")
     if stored is None:
         return Finding(True, "the store holds no roadmap yet", "the next command loads it")

@@ -54,7 +54,7 @@ def _ensure_synced(engine: Engine, paths: Paths) -> None:
 
     try:
         digest = snapshot.roadmap_digest(paths.roadmap)
-    except OSError:
+    except (OSError, ValueError):
         load_roadmap(paths.roadmap)  # raises the clear error for a missing or unreadable file
         raise
     with Session(engine) as session:
