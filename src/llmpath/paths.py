@@ -10,8 +10,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .badge import BADGE_NAME, DATABASE_NAME  # the badge module is the lightest; names live there
+
 APP_NAME = "llmpath"
-DATABASE_NAME = "llmpath.db"
 SNAPSHOT_NAME = "snapshot.json"
 
 
@@ -29,12 +30,21 @@ class Paths:
     def snapshot(self) -> Path:
         return self.data_dir / SNAPSHOT_NAME
 
+    @property
+    def badge(self) -> Path:
+        return self.data_dir / BADGE_NAME
+
 
 def data_dir() -> Path:
     home = os.environ.get("LLMPATH_HOME")
     if home:
         return Path(home).expanduser()
-    import platformdirs  # only when no override: keeps the common scripted path light
+    return platform_data_dir()
+
+
+def platform_data_dir() -> Path:
+    """The platform's user data directory for llmpath, whatever LLMPATH_HOME says."""
+    import platformdirs  # only when needed: keeps the common scripted path light
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from .. import __version__
-from . import admin, backup, study, views
+from . import admin, backup, prompt, study, views
 from .common import Options
 from .papers import papers_app
 from .tracks import track_app
@@ -59,4 +59,5 @@ views.register(app)
 app.add_typer(track_app, name="track")
 app.add_typer(papers_app, name="papers")
 backup.register(app)
+prompt.register(app)
 admin.register(app)

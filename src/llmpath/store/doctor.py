@@ -21,7 +21,8 @@ class Finding:
 
 
 def diagnose(paths: Paths) -> list[Finding]:
-    findings = [_data_dir(paths), _roadmap(paths), _snapshot(paths)]  # the snapshot before opening the database
+    # The caches before the database is opened, so that the check sees them as commands left them.
+    findings = [_data_dir(paths), _roadmap(paths), _snapshot(paths), _badge(paths)]
     return findings + _database(paths)
 
 
@@ -116,3 +117,20 @@ def _snapshot(paths: Paths) -> Finding:
     if snapshot.read_valid(paths) is None:
         return Finding(True, "the read snapshot is out of date", "the next command rebuilds it")
     return Finding(True, f"read snapshot {paths.snapshot} is current (read commands use it)")
+
+
+def _badge(paths: Paths) -> Finding:
+    from .. import badge
+
+    if not paths.badge.exists():
+        return Finding(True, "no prompt badge cache yet", "any command that changes progress writes it")
+    fields = badge.read_cache(str(paths.badge))
+    if fields is None:
+        return Finding(
+            True, f"the prompt badge cache {paths.badge} is damaged", "`llmpath badge` or the next change rebuilds it"
+        )
+    if fields["db"] != badge.database_signature(str(paths.database)):
+        return Finding(
+            True, "the prompt badge cache is older than the database", "`llmpath badge` or the next change rebuilds it"
+        )
+    return Finding(True, f"prompt badge cache {paths.badge} is current")

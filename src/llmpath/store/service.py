@@ -16,7 +16,9 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from .. import __version__, snapshot
+from .. import __version__, badge, snapshot
+from ..domain.badge import badge_fields
+from ..domain.dates import local_day
 from ..domain.state import Event, State, from_snapshot
 from ..errors import UsageError
 from ..paths import Paths
@@ -80,12 +82,14 @@ def _rebuild_snapshot(engine: Engine, paths: Paths) -> dict[str, Any]:
     for _ in range(SIGNATURE_ATTEMPTS):
         engine.dispose()
         before = snapshot.database_signature(paths)
+        badge_signature = badge.database_signature(str(paths.database))
         data = _snapshot_data(engine)
         engine.dispose()
         if snapshot.database_signature(paths) == before:
             break
     else:
-        before = None  # a busy store: write what we have, unstamped, so the next read rebuilds it
+        # A busy store: write what we have, unstamped, so the next read rebuilds it.
+        before, badge_signature = None, "unstamped"
     data.update(
         format=snapshot.FORMAT,
         llmpath=__version__,
@@ -98,10 +102,13 @@ def _rebuild_snapshot(engine: Engine, paths: Paths) -> dict[str, Any]:
     )
     try:
         snapshot.write(paths, data)
+        fields = badge_fields(from_snapshot(data), local_day(datetime.now(UTC)))
+        badge.write_cache(str(paths.badge), fields, badge_signature)
     except OSError as error:
-        # The change is committed; only the fast path suffers. Say so rather than fail.
+        # The change is committed; only the fast paths suffer. Say so rather than fail.
         print(
-            f"warning: saved, but the read snapshot {paths.snapshot} could not be written ({error.strerror}); reads will be slower until it can",
+            f"warning: saved, but {error.filename or 'a cache file'} could not be written ({error.strerror}); "
+            "reads will be slower until it can",
             file=sys.stderr,
         )
     return data

@@ -1,0 +1,72 @@
+"""The shell prompt: `llmpath badge` and `llmpath shell-init`.
+
+The console script runs `llmpath badge` from llmpath.entry before this app is imported; the command
+here is the same badge, so that `--help`, the README reference and the in-process tests see it.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from ..badge import DEFAULT_TEMPLATE
+from .common import handle_errors
+
+FORMAT_OPTION = typer.Option(
+    DEFAULT_TEMPLATE,
+    "--format",
+    metavar="TEMPLATE",
+    help="Fields: {percent} {done} {total} {track} {papers} {target} {next}.",
+)
+ASCII_OPTION = typer.Option(False, "--ascii", help="Leave out any character that is not ASCII.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("badge")(badge)
+    app.command("shell-init")(shell_init)
+
+
+def badge(template: str = FORMAT_OPTION, ascii_only: bool = ASCII_OPTION) -> None:
+    """One short line for a shell prompt: track progress and this week's papers.
+
+    Prints nothing before the first llmpath command, and never an error.
+
+    \b
+    Examples:
+      llmpath badge
+      llmpath badge --format "{track} {percent}% · next: {next}" --ascii
+    """
+    from ..badge import main
+
+    code = main(["--format", template, *(["--ascii"] if ascii_only else [])])
+    if code:
+        raise typer.Exit(code)
+
+
+@handle_errors
+def shell_init(
+    shell: str = typer.Argument(..., metavar="SHELL", help="bash, zsh or fish."),
+    template: str = FORMAT_OPTION,
+    ascii_only: bool = ASCII_OPTION,
+) -> None:
+    """Print a snippet that puts the badge into your prompt, with no Python run at each prompt.
+
+    \b
+    Examples:
+      eval "$(llmpath shell-init bash)"        in ~/.bashrc
+      eval "$(llmpath shell-init zsh)"         in ~/.zshrc
+      llmpath shell-init fish | source         in ~/.config/fish/config.fish
+    """
+    from .. import badge as badge_module
+    from ..errors import UsageError
+    from ..paths import platform_data_dir
+    from ..shell import SHELLS, snippet
+
+    name = shell.strip().lower()
+    if name not in SHELLS:
+        raise UsageError(f"no snippet for {shell!r}; choose bash, zsh or fish")
+    try:
+        badge_module.parse(["--format", template])
+    except ValueError as problem:
+        raise UsageError(str(problem)) from None
+    # The snippet holds the platform default; LLMPATH_HOME, when set in the shell, still wins.
+    typer.echo(snippet(name, str(platform_data_dir()), template, ascii_only), nl=False)

@@ -1,0 +1,27 @@
+"""What the prompt badge shows, computed on every write so the badge itself only reads it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .dates import week_label, week_start
+from .planner import plan
+from .progress import tally
+from .state import State
+
+
+def badge_fields(state: State, today: date) -> dict[str, str | int]:
+    track = state.active_track()
+    counts = tally(state, track.topic_ids())
+    week = state.paper_log.week(week_start(today))
+    suggestion = plan(state, track, 1).suggestions
+    return {
+        "track": track.id,
+        "percent": round(counts.percent),
+        "done": counts.done,
+        "total": counts.total - counts.skipped,
+        "papers": week.count,
+        "target": week.target,
+        "next": state.roadmap.display_title(suggestion[0].topic) if suggestion else "",
+        "week": week_label(today),
+    }
