@@ -29,26 +29,25 @@ def _pieces(template: str, ascii_only: bool) -> list[tuple[str, str]]:
     return [p for p in pieces if p[1]]
 
 
-def _posix_text(pieces: list[tuple[str, str]]) -> str:
-    """A double-quoted bash/zsh word: literals escaped, fields as ${_lp_NAME}."""
-    out = []
+def _shell_word(pieces: list[tuple[str, str]], expansion: str, specials: str) -> str:
+    """One shell word of adjacent double-quoted parts: each literal with `specials` escaped, each
+    field as `expansion` of its variable. Separate parts also end a variable's name in fish,
+    which has no ${name}."""
+    parts = []
     for kind, value in pieces:
         if kind == "field":
-            out.append("${_lp_" + value + "}")
+            parts.append('"' + expansion.format("_lp_" + value) + '"')
         else:
-            out.append(re.sub(r'([\\$`"])', r"\\\1", value))
-    return '"' + "".join(out) + '"'
+            parts.append('"' + re.sub(f"([{re.escape(specials)}])", r"\\\1", value) + '"')
+    return "".join(parts) or "''"
+
+
+def _posix_text(pieces: list[tuple[str, str]]) -> str:
+    return _shell_word(pieces, "${{{}}}", '\\$`"')
 
 
 def _fish_text(pieces: list[tuple[str, str]]) -> str:
-    """Adjacent double-quoted fish strings: fish has no ${name} to end a variable's name."""
-    out = []
-    for kind, value in pieces:
-        if kind == "field":
-            out.append('"$_lp_' + value + '"')
-        else:
-            out.append('"' + re.sub(r'([\\$"])', r"\\\1", value) + '"')
-    return "".join(out) or "''"
+    return _shell_word(pieces, "${}", '\\$"')
 
 
 def _single_quoted(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -65,73 +66,81 @@ def export_records(session: Session) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def _append_new(
+    session: Session, entries: list[dict[str, Any]], key: str, column: Any, build: Callable[[dict[str, Any]], Any]
+) -> int:
+    """Add the entries whose `key` is not stored yet; records with a key never change once written."""
+    stored = set(session.exec(select(column)))
+    added = 0
+    for entry in entries:
+        if entry[key] not in stored:
+            stored.add(entry[key])
+            session.add(build(entry))
+            added += 1
+    return added
+
+
 def import_records(session: Session, records: dict[str, list[dict[str, Any]]]) -> Counter[str]:
     """Merge validated records; returns how many of each kind were new. The caller owns the transaction."""
     added: Counter[str] = Counter()
-
-    def known(column) -> set[str]:  # noqa: ANN001
-        return set(session.exec(select(column)))
-
-    event_uids = known(StatusEvent.uid)
-    for e in records["status_events"]:
-        if e["uid"] not in event_uids:
-            event_uids.add(e["uid"])
-            session.add(
-                StatusEvent(
-                    uid=e["uid"],
-                    batch=e["batch"],
-                    topic_id=e["topic"],
-                    status=e["status"],
-                    happened_on=date.fromisoformat(e["on"]),
-                    recorded_at=_utc(e["at"]),
-                    note=e["note"],
-                )
-            )
-            added["status_events"] += 1
-
-    undone = known(Undo.batch)
-    undo_uids = known(Undo.uid)
-    for u in records["undos"]:
-        # The same change undone on two machines is one undo.
-        if u["batch"] not in undone and u["uid"] not in undo_uids:
-            undone.add(u["batch"])
-            undo_uids.add(u["uid"])
-            session.add(Undo(uid=u["uid"], batch=u["batch"], recorded_at=_utc(u["at"])))
-            added["undos"] += 1
-
-    read_uids = known(PaperRead.uid)
-    for r in records["paper_reads"]:
-        if r["uid"] not in read_uids:
-            read_uids.add(r["uid"])
-            session.add(
-                PaperRead(
-                    uid=r["uid"],
-                    paper_id=r["paper"],
-                    read_on=date.fromisoformat(r["on"]),
-                    recorded_at=_utc(r["at"]),
-                    note=r["note"],
-                    pass_number=r["pass"],
-                )
-            )
-            added["paper_reads"] += 1
-
-    own_ids = known(OwnPaper.id)
-    for p in records["own_papers"]:
-        if p["id"] not in own_ids:
-            own_ids.add(p["id"])
-            session.add(OwnPaper(id=p["id"], title=p["title"], created_at=_utc(p["created_at"])))
-            added["own_papers"] += 1
-
-    target_uids = known(PaperTarget.uid)
-    for t in records["paper_targets"]:
-        if t["uid"] not in target_uids:
-            target_uids.add(t["uid"])
-            session.add(
-                PaperTarget(
-                    uid=t["uid"], target=t["target"], set_on=date.fromisoformat(t["on"]), recorded_at=_utc(t["at"])
-                )
-            )
-            added["paper_targets"] += 1
+    added["status_events"] = _append_new(
+        session,
+        records["status_events"],
+        "uid",
+        StatusEvent.uid,
+        lambda e: StatusEvent(
+            uid=e["uid"],
+            batch=e["batch"],
+            topic_id=e["topic"],
+            status=e["status"],
+            happened_on=date.fromisoformat(e["on"]),
+            recorded_at=_utc(e["at"]),
+            note=e["note"],
+        ),
+    )
+    # The same change undone on two machines is one undo: its batch decides, not its uid.
+    undo_uids = set(session.exec(select(Undo.uid)))
+    fresh_undos = [u for u in records["undos"] if u["uid"] not in undo_uids]
+    added["undos"] = _append_new(
+        session,
+        fresh_undos,
+        "batch",
+        Undo.batch,
+        lambda u: Undo(uid=u["uid"], batch=u["batch"], recorded_at=_utc(u["at"])),
+    )
+    added["paper_reads"] = _append_new(
+        session,
+        records["paper_reads"],
+        "uid",
+        PaperRead.uid,
+        lambda r: PaperRead(
+            uid=r["uid"],
+            paper_id=r["paper"],
+            read_on=date.fromisoformat(r["on"]),
+            recorded_at=_utc(r["at"]),
+            note=r["note"],
+            pass_number=r["pass"],
+        ),
+    )
+    added["own_papers"] = _append_new(
+        session,
+        records["own_papers"],
+        "id",
+        OwnPaper.id,
+        lambda p: OwnPaper(id=p["id"], title=p["title"], created_at=_utc(p["created_at"])),
+    )
+    added["paper_targets"] = _append_new(
+        session,
+        records["paper_targets"],
+        "uid",
+        PaperTarget.uid,
+        lambda t: PaperTarget(
+            uid=t["uid"],
+            target=t["target"],
+            set_on=date.fromisoformat(t["on"]),
+            recorded_at=_utc(t["at"]),
+        ),
+    )
 
     for s in records["settings"]:
         row = session.get(Setting, s["key"])
