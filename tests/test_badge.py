@@ -35,7 +35,7 @@ def test_badge_text_for_known_states(cli, llmpath_home):
     cli("done", "programming-foundations", "math-foundations")
     cli("skip", "ml-foundations")
     cli("papers", "log", "lora")
-    assert run_badge(llmpath_home).stdout == "llm 2% 1/2 papers\n"  # 2 of 132 counted topics
+    assert run_badge(llmpath_home).stdout == "llm 1% 1/2 papers\n"  # 2 of 134 counted topics: 1.49%
     cli("papers", "target", "3")
     cli("track", "use", "researcher")
     assert run_badge(llmpath_home).stdout == "llm 8% 1/3 papers\n"  # math: 1 of 12 steps
@@ -229,4 +229,4 @@ def test_fish_shows_the_badge(cli, llmpath_home):
 
 def test_shell_init_refuses_unknown_shells_and_templates(cli):
     assert "choose bash, zsh or fish" in cli("shell-init", "tcsh", code=2).stderr
-    assert "is not a template" in cli("shell-init", "bash", "--format", "{nope}", code=2).stderr
+    assert "unknown field {nope}" in cli("shell-init", "bash", "--format", "{nope}", code=2).stderr

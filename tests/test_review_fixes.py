@@ -172,3 +172,140 @@ def test_lists_and_candidates_fit_80_columns(cli):
     assert max(len(line) for line in out.splitlines()) <= 80
     err = cli("show", "overview", code=2).stderr + cli("done", "Applications", code=2).stderr
     assert max(len(line) for line in err.splitlines()[1:]) <= 80
+
+
+# --- second review: papers, backups, badge -------------------------------------------------------
+
+
+def _run_badge(home, *args):
+    import subprocess
+    import sys
+
+    code = "import sys; from llmpath.entry import main; sys.exit(main())"
+    return subprocess.run(
+        [sys.executable, "-c", code, "badge", *args],
+        env=os.environ | {"LLMPATH_HOME": str(home)},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_badge_percent_is_rounded_once_and_agrees_with_the_fallback(cli, llmpath_home):
+    cli("done", "programming-foundations", "math-foundations")  # 2 of 135: 1.48%
+    fast = _run_badge(llmpath_home).stdout
+    (llmpath_home / "badge.txt").unlink()
+    assert fast == _run_badge(llmpath_home).stdout == "llm 1% 0/2 papers\n"
+
+
+def test_badge_fallback_follows_the_starting_stage_and_names_the_module(cli, llmpath_home):
+    cli("track", "use", "developer", "--from", "Part 3")
+    fast = _run_badge(llmpath_home, "--format", "{next}").stdout
+    (llmpath_home / "badge.txt").unlink()
+    assert fast == _run_badge(llmpath_home, "--format", "{next}").stdout == "Model Evaluation › Benchmark Suites\n"
+
+
+def test_badge_fallback_uses_the_target_in_force_this_week(cli, llmpath_home, tmp_path):
+    doc = {
+        "format": "llmpath-export",
+        "version": 1,
+        "paper_targets": [
+            {"uid": "t1", "target": 3, "on": "2026-01-05", "at": "2026-01-05T00:00:00+00:00"},
+            {"uid": "t2", "target": 4, "on": "2999-12-20", "at": "2026-01-06T00:00:00+00:00"},
+        ],
+    }
+    (tmp_path / "t.json").write_text(json.dumps(doc))
+    cli("import", str(tmp_path / "t.json"))
+    fast = _run_badge(llmpath_home).stdout
+    (llmpath_home / "badge.txt").unlink()
+    assert fast == _run_badge(llmpath_home).stdout == "llm 0% 0/3 papers\n"
+
+
+@pytest.mark.parametrize("template", ["{track[x]}", "{track.upper}", "{percent:>5}", "{next!r}", "{", "}"])
+def test_templates_beyond_bare_fields_are_refused(cli, llmpath_home, template):
+    cli("done", "math-foundations")
+    result = _run_badge(llmpath_home, "--format", template)
+    assert result.returncode == 2 and result.stderr.startswith("llmpath badge: ") and "Traceback" not in result.stderr
+    assert cli("shell-init", "bash", "--format", template, code=2).stderr.startswith("error: ")
+
+
+def test_badge_survives_a_closed_or_full_stdout(cli, llmpath_home):
+    import subprocess
+    import sys
+
+    cli("done", "math-foundations")
+    code = "import sys; from llmpath.entry import main; sys.exit(main())"
+    with open("/dev/full", "w") as full:
+        run = subprocess.run(
+            [sys.executable, "-c", code, "badge"],
+            env=os.environ | {"LLMPATH_HOME": str(llmpath_home)},
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    assert run.returncode == 0 and "Traceback" not in run.stderr
+
+
+def test_an_older_target_set_the_same_day_does_not_win(cli, cli_json, tmp_path):
+    cli("papers", "target", "5")
+    today = cli_json("papers", "--week")["monday"]
+    doc = {
+        "format": "llmpath-export",
+        "version": 1,
+        "paper_targets": [{"uid": "old", "target": 3, "on": today, "at": "2000-01-01T00:00:00+00:00"}],
+    }
+    (tmp_path / "t.json").write_text(json.dumps(doc))
+    cli("import", str(tmp_path / "t.json"))
+    assert cli_json("papers", "--week")["target"] == 5
+
+
+def test_a_cleared_setting_stays_cleared_after_importing_an_older_export(cli, cli_json, tmp_path):
+    cli("track", "use", "developer", "--from", "Part 2")
+    cli("export", "-o", str(tmp_path / "old.json"))
+    cli("track", "use", "developer", "--from", "1")
+    cli("import", str(tmp_path / "old.json"))
+    assert cli_json("next")["next"][0]["stage"] == "developer-prerequisites"
+
+
+def test_malformed_times_and_repeated_ids_in_an_import_are_refused(cli, tmp_path):
+    base = {"format": "llmpath-export", "version": 1}
+    cases = [
+        (
+            {"undos": [{"uid": "u", "batch": "b", "at": "0001-01-01T00:00:00+01:00"}]},
+            "undos[0].at: is outside the range of times",
+        ),
+        (
+            {
+                "undos": [
+                    {"uid": "u", "batch": "b1", "at": "2026-01-01T00:00:00+00:00"},
+                    {"uid": "u", "batch": "b2", "at": "2026-01-01T00:00:00+00:00"},
+                ]
+            },
+            "undos[1].uid: 'u' is already used by undos[0]",
+        ),
+    ]
+    for extra, message in cases:
+        (tmp_path / "bad.json").write_text(json.dumps({**base, **extra}))
+        result = cli("import", str(tmp_path / "bad.json"), code=2)
+        assert message in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_doctor_leaves_no_file_behind(cli, llmpath_home):
+    cli("done", "math-foundations")
+    before = sorted(p.name for p in llmpath_home.iterdir())
+    cli("doctor")
+    assert sorted(p.name for p in llmpath_home.iterdir()) == before
+
+
+def test_a_data_dir_with_uri_characters(cli, cli_json, tmp_path, monkeypatch):
+    home = tmp_path / "odd#dir?x=1"
+    monkeypatch.setenv("LLMPATH_HOME", str(home))
+    cli("done", "math-foundations")
+    assert "schema is current" in cli("doctor").stdout
+    assert not (tmp_path / "odd").exists()
+    (home / "badge.txt").unlink()
+    assert _run_badge(home).stdout == "llm 1% 0/2 papers\n"
+
+
+def test_the_first_weeks_of_year_one_do_not_crash(cli):
+    result = cli("papers", "--week", "--of", "0001-W01", "--json")
+    assert json.loads(result.stdout)["week"] == "0001-W01"

@@ -54,6 +54,7 @@ def test_week_53():
         ("last", date(2026, 11, 16)),
         ("this", date(2026, 11, 23)),
         ("2026-W48", date(2026, 11, 23)),
+        ("2026-11-27", date(2026, 11, 23)),  # later this week: still this week
     ],
 )
 def test_parse_week(text, monday):
@@ -66,10 +67,11 @@ def test_parse_week(text, monday):
         ("2026-W60", "2026 has no ISO week 60"),
         ("2026-W00", "2026 has no ISO week 0"),
         ("2026-W49", "has not started yet"),
-        ("2026-11-30", "in the future"),
+        ("2026-11-30", "has not started yet"),
         ("2026-02-30", "not a real day"),
         ("next", "not a week"),
         ("0000-W01", "out of range"),
+        ("", "is not a week"),
     ],
 )
 def test_parse_week_refuses(text, message):

@@ -127,13 +127,25 @@ def parse(args):
             template = arg[len("--format=") :]
         else:
             raise ValueError(f"unknown option {arg!r}")
-    try:
-        template.format(**dict.fromkeys(FIELDS, ""))
-    except (KeyError, IndexError, ValueError) as error:
-        raise ValueError(
-            f"--format {template!r} is not a template of {', '.join('{' + f + '}' for f in FIELDS)} ({error})"
-        ) from None
+    if template != DEFAULT_TEMPLATE:
+        check_template(template)
     return template, ascii_only, wants_help
+
+
+def check_template(template):
+    """Refuse anything but literal text and bare {field} names: the shell snippets can do no more."""
+    import string
+
+    known = ", ".join("{" + f + "}" for f in FIELDS)
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as error:
+        raise ValueError(
+            f"--format {template!r} is not a template ({error}); use {known}, and {{{{ for a brace"
+        ) from None
+    for _literal, field, spec, conversion in parsed:
+        if field is not None and (field not in FIELDS or spec or conversion):
+            raise ValueError(f"--format {template!r} has an unknown field {{{field}}}; use only {known}")
 
 
 def badge_line(template=DEFAULT_TEMPLATE, ascii_only=False):
@@ -166,8 +178,9 @@ def main(args):
         return 0
     try:
         line = badge_line(template, ascii_only)
+        if line:
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
     except Exception:  # noqa: BLE001 - a prompt must never show an error
-        return 0
-    if line:
-        sys.stdout.write(line + "\n")
+        pass
     return 0

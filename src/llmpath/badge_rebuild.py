@@ -2,11 +2,12 @@
 
 The slow path of `llmpath badge`, taken when the badge file is missing, damaged or older than the
 database (say, a write was interrupted before it refreshed the file). It reads the same records
-the tracker derives progress from; `next` here is the topic in progress or else the first open
-topic in track order, without the prerequisite rules of `llmpath next`, which the next write
-restores.
+the tracker derives progress from. Its `{next}` is the topic in progress, else the first open topic
+from the learner's starting stage on, without the prerequisite rules of `llmpath next`; the next
+change restores the exact one.
 """
 
+import os
 import sqlite3
 from datetime import date, timedelta
 
@@ -20,19 +21,43 @@ def _query(connection, sql, *params):
     return connection.execute(sql, params).fetchall()
 
 
+def connect_read_only(database):
+    """A connection that cannot change the database and leaves no files behind.
+
+    `immutable` keeps SQLite from creating -wal and -shm files, which is safe only while no
+    write-ahead log holds data; otherwise the log must be read, in plain read-only mode.
+    """
+    from urllib.parse import quote
+
+    uri = "file:" + quote(os.path.abspath(database)) + "?mode=ro"
+    try:
+        wal_has_data = os.path.getsize(database + "-wal") > 0
+    except OSError:
+        wal_has_data = False
+    return sqlite3.connect(uri if wal_has_data else uri + "&immutable=1", uri=True)
+
+
 def _track_topics(connection, track):
-    sql = "SELECT st.topic_id FROM stage_topic st JOIN stage s ON s.id = st.stage_id WHERE s.track_id = ? ORDER BY s.position, st.position"
-    return [row[0] for row in _query(connection, sql, track)]
+    """(stage id, topic id) of the track, in order."""
+    sql = "SELECT st.stage_id, st.topic_id FROM stage_topic st JOIN stage s ON s.id = st.stage_id WHERE s.track_id = ? ORDER BY s.position, st.position"
+    return _query(connection, sql, track)
+
+
+def _learning_order(pairs, start_stage):
+    """Topics from the starting stage on, then the earlier ones, as `llmpath next` meets them."""
+    cut = next((i for i, (stage, _) in enumerate(pairs) if stage == start_stage), 0)
+    return [topic for _, topic in pairs[cut:] + pairs[:cut]]
 
 
 def _fields(connection):
     settings = dict(_query(connection, "SELECT key, value FROM setting"))
     meta = dict(_query(connection, "SELECT key, value FROM meta"))
     track = settings.get("active_track") or meta.get("default_track")
-    topics = _track_topics(connection, track)
-    if not topics:  # the active track left the roadmap: fall back to the default one
+    pairs = _track_topics(connection, track)
+    if not pairs:  # the active track left the roadmap: fall back to the default one
         track = meta.get("default_track")
-        topics = _track_topics(connection, track)
+        pairs = _track_topics(connection, track)
+    topics = [topic for _, topic in pairs]
     aliases = dict(_query(connection, "SELECT alias, topic_id FROM topic_alias"))
     undone = {row[0] for row in _query(connection, "SELECT batch FROM undo")}
     status = {}
@@ -60,11 +85,23 @@ def _fields(connection):
         monday.isoformat(),
         sunday.isoformat(),
     )[0][0]
-    target_row = _query(connection, "SELECT target FROM paper_target ORDER BY set_on DESC, id DESC LIMIT 1")
-    in_progress = [t for t, s in zip(topics, statuses, strict=True) if s == "in_progress"]
-    open_topics = [t for t, s in zip(topics, statuses, strict=True) if s not in CLOSED]
+    target_row = _query(
+        connection,
+        "SELECT target FROM paper_target WHERE set_on <= ? ORDER BY set_on DESC, recorded_at DESC LIMIT 1",
+        sunday.isoformat(),
+    )
+    order = _learning_order(pairs, settings.get("start_stage:" + str(track)))
+    in_progress = [t for t in order if status.get(t) == "in_progress"]
+    open_topics = [t for t in order if status.get(t, "todo") not in CLOSED]
     next_topic = (in_progress or open_topics or [None])[0]
-    title = _query(connection, "SELECT title FROM topic WHERE id = ?", next_topic)[0][0] if next_topic else ""
+    title = ""
+    if next_topic:
+        row = _query(
+            connection,
+            "SELECT t.title, m.title FROM topic t LEFT JOIN module m ON m.id = t.module_id WHERE t.id = ?",
+            next_topic,
+        )
+        title = f"{row[0][1]} › {row[0][0]}" if row and row[0][1] else (row[0][0] if row else "")
     return {
         "track": track or "",
         "percent": percent,
@@ -81,7 +118,7 @@ def rebuild(database, cache):
     """Fields read from the store, written to the badge file when possible; None if unreadable."""
     signature = database_signature(database)
     try:
-        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        connection = connect_read_only(database)
         try:
             fields = _fields(connection)
         finally:

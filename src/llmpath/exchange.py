@@ -14,14 +14,15 @@
     }
 
 `status` is todo, in_progress, done or skipped; `on` is the learner's local date (YYYY-MM-DD);
-`at` and the other times are ISO 8601 with a UTC offset; `pass` is 1, 2, 3 or null. Records with a
-`uid` are never changed once written, so importing merges by uid: importing twice equals importing
-once. A setting is taken from the file only when it is newer than the one in the store.
+`at` and the other times are ISO 8601 with a UTC offset; `pass` is 1, 2, 3 or null; a setting's
+empty value means it was cleared. Records with a `uid` are never changed once written, so importing
+merges by uid: importing twice equals importing once. A setting is taken from the file only when it
+is newer than the one in the store.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from .domain.inputs import MAX_NOTE, MAX_TITLE
@@ -47,8 +48,10 @@ SECTIONS: dict[str, dict[str, str]] = {
     "paper_reads": {"uid": "id", "paper": "id", "on": "date", "at": "time", "note": "note?", "pass": "pass?"},
     "own_papers": {"id": "id", "title": "title", "created_at": "time"},
     "paper_targets": {"uid": "id", "target": "target", "on": "date", "at": "time"},
-    "settings": {"key": "id", "value": "text", "updated_at": "time?"},
+    "settings": {"key": "id", "value": "setting", "updated_at": "time?"},
 }
+# The field that identifies a record: a file may not hold two records with the same one.
+KEYS = {"own_papers": "id", "settings": "key"}
 
 
 class _Bad(Exception):
@@ -76,6 +79,9 @@ def _check_value(kind: str, value: Any) -> None:
             date.fromisoformat(value)
         except (TypeError, ValueError):
             raise _Bad("expected a date YYYY-MM-DD") from None
+    elif kind == "setting":
+        if not isinstance(value, str) or len(value) > 200:
+            raise _Bad("expected text of at most 200 characters (empty for a cleared setting)")
     elif kind == "time":
         try:
             moment = datetime.fromisoformat(value)
@@ -83,6 +89,10 @@ def _check_value(kind: str, value: Any) -> None:
             raise _Bad("expected an ISO 8601 time") from None
         if moment.tzinfo is None:
             raise _Bad("expected a time with its UTC offset")
+        try:
+            moment.astimezone(UTC)
+        except OverflowError:
+            raise _Bad("is outside the range of times") from None
     elif kind == "pass":
         if value not in (1, 2, 3) or isinstance(value, bool):
             raise _Bad("expected 1, 2 or 3")
@@ -117,6 +127,14 @@ def validate(data: Any) -> dict[str, list[dict[str, Any]]]:
                     _check_value(kind, entry.get(field))
                 except _Bad as problem:
                     raise UsageError(f"{where}.{field}: {problem}") from None
+        key = KEYS.get(section, "uid")
+        seen: dict[str, int] = {}
+        for i, entry in enumerate(entries):
+            if entry[key] in seen:
+                raise UsageError(
+                    f"{section}[{i}].{key}: {entry[key]!r} is already used by {section}[{seen[entry[key]]}]"
+                )
+            seen[entry[key]] = i
         records[section] = [{f: e.get(f) for f in fields} for e in entries]
     return records
 

@@ -63,20 +63,26 @@ def snippet(shell: str, default_dir: str, template: str, ascii_only: bool) -> st
 #   eval "$(llmpath shell-init bash)"
 # Each prompt reads llmpath's badge file with builtins only (no Python); nothing shows without it.
 _llmpath_badge() {{
+    local last=$?  # handed back, so prompt commands after this one still see the user's status
     _llmpath_badge_text=
     local file="${{LLMPATH_HOME:-{default_dir}}}/{BADGE_NAME}" line key now
     local {" ".join(f"_lp_{n}=" for n in CACHED)}
-    [[ -r $file ]] || return 0
+    [[ -r $file ]] || return $last
     while IFS= read -r line; do
         key=${{line%%=*}}
         case $key in
             {cases}) printf -v "_lp_$key" '%s' "${{line#*=}}" ;;
         esac
     done < "$file"
-    [[ -n $_lp_percent ]] || return 0
-    printf -v now '%(%G-W%V)T' -1
+    [[ -n $_lp_percent ]] || return $last
+    if ((BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 2))); then
+        printf -v now '%(%G-W%V)T' -1
+    else
+        now=$(date +%G-W%V)  # bash before 4.2 (macOS's /bin/bash) has no date in printf
+    fi
     [[ $now == "$_lp_week" ]] || _lp_papers=0
     _llmpath_badge_text={_posix_text(pieces)}
+    return $last
 }}
 if [[ ${{PROMPT_COMMAND-}} != *_llmpath_badge* ]]; then
     PROMPT_COMMAND="_llmpath_badge${{PROMPT_COMMAND:+; $PROMPT_COMMAND}}"
@@ -88,20 +94,22 @@ fi
 #   eval "$(llmpath shell-init zsh)"
 # Each prompt reads llmpath's badge file with builtins only (no Python); nothing shows without it.
 _llmpath_badge() {{
+    local last=$?  # handed back, so precmd hooks after this one still see the user's status
     psvar[9]=
     local file="${{LLMPATH_HOME:-{default_dir}}}/{BADGE_NAME}" line key now
     local {" ".join(f"_lp_{n}=" for n in CACHED)}
-    [[ -r $file ]] || return 0
+    [[ -r $file ]] || return $last
     while IFS= read -r line; do
         key=${{line%%=*}}
         case $key in
             ({cases}) typeset "_lp_$key=${{line#*=}}" ;;
         esac
     done < "$file"
-    [[ -n $_lp_percent ]] || return 0
+    [[ -n $_lp_percent ]] || return $last
     now=${{(%):-%D{{%G-W%V}}}}
     [[ $now == "$_lp_week" ]] || _lp_papers=0
     psvar[9]={_posix_text(pieces)}
+    return $last
 }}
 autoload -Uz add-zsh-hook
 add-zsh-hook precmd _llmpath_badge
@@ -111,10 +119,11 @@ add-zsh-hook precmd _llmpath_badge
         return f"""# llmpath prompt badge for fish: add to ~/.config/fish/config.fish with
 #   llmpath shell-init fish | source
 # Each prompt reads llmpath's badge file with builtins only (no Python); nothing shows without it.
-# It is shown as the right prompt; to place it elsewhere, call _llmpath_badge in your fish_prompt.
+# It is shown as the right prompt, after any right prompt you already have; to place it elsewhere,
+# call _llmpath_badge in your fish_prompt.
 function _llmpath_badge
     set -l dir {_single_quoted(default_dir)}
-    set -q LLMPATH_HOME; and set dir $LLMPATH_HOME
+    test -n "$LLMPATH_HOME"; and set dir $LLMPATH_HOME
     set -l file $dir/{BADGE_NAME}
     test -r $file; or return 0
 {fish_locals}
@@ -129,7 +138,11 @@ function _llmpath_badge
     test (date +%G-W%V) = "$_lp_week"; or set _lp_papers 0
     echo -n -- {_fish_text(pieces)}
 end
+if functions -q fish_right_prompt; and not functions -q _llmpath_user_right_prompt
+    functions -c fish_right_prompt _llmpath_user_right_prompt
+end
 function fish_right_prompt
+    functions -q _llmpath_user_right_prompt; and _llmpath_user_right_prompt
     _llmpath_badge
 end
 """

@@ -55,10 +55,10 @@ def papers(
       llmpath papers --unread --topic rag-retrieval-methods
     """
     if ctx.invoked_subcommand is not None:
-        if week or of or unread or topic or as_json:
+        if week or of is not None or unread or topic or as_json:
             raise UsageError(f"put options after the subcommand: llmpath papers {ctx.invoked_subcommand} ...")
         return
-    if week or of:
+    if week or of is not None:
         show_week(ctx, of, as_json)
     else:
         show_catalog(ctx, unread, topic, as_json)
@@ -69,7 +69,7 @@ def show_week(ctx: typer.Context, of: str | None, as_json: bool) -> None:
 
     state = state_of(ctx)
     now = today()
-    monday = parse_week(of, now) if of else week_start(now)
+    monday = parse_week(of, now) if of is not None else week_start(now)
     view = state.paper_log.view(monday, now)
     if as_json:
         tally = view.tally

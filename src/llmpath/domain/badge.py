@@ -13,13 +13,15 @@ from .state import State
 def badge_fields(state: State, today: date) -> dict[str, str | int]:
     track = state.active_track()
     counts = tally(state, track.topic_ids())
+    counted = counts.total - counts.skipped
     week = state.paper_log.week(week_start(today))
     suggestion = plan(state, track, 1).suggestions
     return {
         "track": track.id,
-        "percent": round(counts.percent),
+        # From the counts, not from Tally.percent, which is already rounded to a tenth.
+        "percent": round(100 * counts.done / counted) if counted > 0 else (100 if counts.total else 0),
         "done": counts.done,
-        "total": counts.total - counts.skipped,
+        "total": counted,
         "papers": week.count,
         "target": week.target,
         "next": state.roadmap.display_title(suggestion[0].topic) if suggestion else "",

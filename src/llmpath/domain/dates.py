@@ -29,6 +29,13 @@ def week_label(day: date) -> str:
     return f"{year:04d}-W{week:02d}"
 
 
+def _real_day(iso: str) -> date:
+    try:
+        return date.fromisoformat(iso)
+    except ValueError:
+        raise UsageError(f"{iso} is not a real day; check the month and the day") from None
+
+
 def parse_day(text: str, today: date) -> date:
     """A past or present day: YYYY-MM-DD, `today` or `yesterday`. Future days are refused."""
     cleaned = text.strip().lower()
@@ -36,10 +43,7 @@ def parse_day(text: str, today: date) -> date:
         return today - timedelta(days=RELATIVE_DAYS[cleaned])
     if not ISO_DAY.match(cleaned):
         raise UsageError(f"{text!r} is not a date; use YYYY-MM-DD (like {today.isoformat()}), today or yesterday")
-    try:
-        day = date.fromisoformat(cleaned)
-    except ValueError:
-        raise UsageError(f"{cleaned} is not a real day; check the month and the day") from None
+    day = _real_day(cleaned)
     if day > today:
         raise UsageError(f"{day.isoformat()} is in the future; give today or an earlier date")
     return day
@@ -72,7 +76,7 @@ def parse_week(text: str, today: date) -> date:
     if found:
         monday = monday_of(int(found.group(1)), int(found.group(2)))
     elif ISO_DAY.match(cleaned):
-        monday = week_start(parse_day(cleaned, today))
+        monday = week_start(_real_day(cleaned))  # any day of this week names this week
     else:
         raise UsageError(f"{text!r} is not a week; use 2026-W47, a date inside the week (YYYY-MM-DD), this or last")
     if monday > week_start(today):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from ..schema import PRIORITIES, Paper
@@ -55,6 +55,7 @@ class Read:
 class TargetChange:
     target: int
     set_on: date
+    recorded_at: datetime | None = None  # orders two changes set on the same day
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class PaperLog:
 
     def __init__(self, reads: Iterable[Read], targets: Iterable[TargetChange]) -> None:
         self.reads = sorted(reads, key=lambda r: (r.read_on, r.recorded_at))
-        self.targets = sorted(targets, key=lambda t: t.set_on)
+        self.targets = sorted(targets, key=lambda t: (t.set_on, t.recorded_at or datetime.min.replace(tzinfo=UTC)))
         self._by_week: dict[date, list[Read]] = {}
         for read in self.reads:
             self._by_week.setdefault(week_start(read.read_on), []).append(read)
@@ -125,12 +126,18 @@ class PaperLog:
         count = 0
         while week >= first_read and self.week(week).met:
             count += 1
+            if week - date.min < WEEK:  # the first week there is
+                break
             week -= WEEK
         return count
 
     def view(self, monday: date, today: date) -> WeekView:
         current = monday == week_start(today)
-        history = tuple(self.week(monday - WEEK * back) for back in range(CHART_WEEKS - 1, -1, -1))
+        history = tuple(
+            self.week(monday - WEEK * back)
+            for back in range(CHART_WEEKS - 1, -1, -1)
+            if monday - date.min >= WEEK * back
+        )
         return WeekView(
             tally=self.week(monday),
             is_current=current,

@@ -127,7 +127,12 @@ def from_snapshot(data: dict[str, Any]) -> State:
     own = [Paper(id=p["id"], title=p["title"], own=True) for p in data.get("own_papers", [])]
     log = PaperLog(
         (Read.from_json(r) for r in data.get("reads", [])),
-        (TargetChange(t["target"], date.fromisoformat(t["on"])) for t in data.get("targets", [])),
+        (
+            TargetChange(
+                t["target"], date.fromisoformat(t["on"]), datetime.fromisoformat(t["at"]) if t.get("at") else None
+            )
+            for t in data.get("targets", [])
+        ),
     )
     return State(
         roadmap=roadmap,

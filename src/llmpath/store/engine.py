@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import URL, Engine, create_engine, event, exc
 
+from ..badge_rebuild import connect_read_only
 from ..errors import StoreError
 from . import migrations
 
@@ -108,7 +109,7 @@ def open_engine(data_dir: Path, database: Path) -> Engine:
     existed = database.exists() and database.stat().st_size > 0
     if existed:
         _refuse_foreign(database)
-    engine = create_engine(f"sqlite:///{database}")
+    engine = create_engine(URL.create("sqlite", database=str(database)))  # URL.create: any character in the path
     _configure(engine)
     with database_errors(database):
         migrations.migrate(engine, before_first_change=(lambda: backup(database, "pre-migration")) if existed else None)
@@ -121,7 +122,7 @@ def _refuse_foreign(database: Path) -> None:
     Looked at read-only: opening it as llmpath's would already switch its journal to WAL.
     """
     try:
-        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        connection = connect_read_only(str(database))
         try:
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         finally:
@@ -141,7 +142,7 @@ class FileReport:
 
 def read_only_check(database: Path) -> FileReport:
     """Look inside the database without changing it (for `llmpath doctor`)."""
-    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    connection = connect_read_only(str(database))
     try:
         problems = [row[0] for row in connection.execute("PRAGMA integrity_check")]
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

@@ -230,19 +230,19 @@ def import_records(paths: Paths, records: dict[str, list[dict[str, Any]]]) -> tu
 
 
 def set_settings(paths: Paths, values: dict[str, str | None]) -> dict[str, Any]:
-    """Set (or, with None, clear) settings in one transaction."""
+    """Set settings in one transaction; None clears one.
+
+    A cleared setting stays as an empty value with its time, so importing an older export cannot
+    bring the old value back.
+    """
 
     def change(session: Session, _state: State) -> None:
         now = utc_now()
         for key, value in values.items():
             row = session.get(Setting, key)
-            if value is None:
-                if row is not None:
-                    session.delete(row)
-            elif row is None:
-                session.add(Setting(key=key, value=value, updated_at=now))
+            if row is None:
+                session.add(Setting(key=key, value=value or "", updated_at=now))
             else:
-                row.value = value
-                row.updated_at = now
+                row.value, row.updated_at = value or "", now
 
     return _write(paths, change)[1]
