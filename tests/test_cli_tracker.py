@@ -357,3 +357,8 @@ def test_read_commands_output_valid_json_only(cli):
         ["show", "rag-retrieval-methods"],
     ):
         json.loads(cli(*command, "--json").stdout)
+
+
+def test_bare_llmpath_shows_the_help(cli):
+    out = cli().stdout
+    assert "Usage: " in out and "next" in out and "papers" in out

@@ -19,7 +19,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     add_completion=True,
-    no_args_is_help=True,
+    invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -52,6 +52,9 @@ def main(
       llmpath progress      how far you are
     """
     ctx.obj = Options(roadmap=roadmap)
+    if ctx.invoked_subcommand is None:  # bare `llmpath`: the help, as a normal answer (exit 0)
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
 
 
 study.register(app)
