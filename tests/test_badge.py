@@ -10,19 +10,9 @@ import pytest
 
 from llmpath import badge
 from llmpath.paths import platform_data_dir
+from processes import run_badge
 
 HEAVY = ("typer", "rich", "sqlmodel", "sqlalchemy", "pydantic", "yaml", "platformdirs", "click")
-
-
-def run_badge(home, *args):
-    """The badge as the console script runs it: through llmpath.entry, in a fresh interpreter."""
-    code = "import sys; from llmpath.entry import main; sys.exit(main())"
-    return subprocess.run(
-        [sys.executable, "-c", code, "badge", *args],
-        env=os.environ | {"LLMPATH_HOME": str(home)},
-        capture_output=True,
-        text=True,
-    )
 
 
 def test_no_store_prints_nothing_and_exits_0(llmpath_home):

@@ -11,6 +11,7 @@ from llmpath import snapshot
 from llmpath.errors import RoadmapError
 from llmpath.loader import parse_roadmap
 from llmpath.store import migrations
+from processes import run_badge
 
 
 @pytest.fixture
@@ -177,31 +178,18 @@ def test_lists_and_candidates_fit_80_columns(cli):
 # --- second review: papers, backups, badge -------------------------------------------------------
 
 
-def _run_badge(home, *args):
-    import subprocess
-    import sys
-
-    code = "import sys; from llmpath.entry import main; sys.exit(main())"
-    return subprocess.run(
-        [sys.executable, "-c", code, "badge", *args],
-        env=os.environ | {"LLMPATH_HOME": str(home)},
-        capture_output=True,
-        text=True,
-    )
-
-
 def test_badge_percent_is_rounded_once_and_agrees_with_the_fallback(cli, llmpath_home):
     cli("done", "programming-foundations", "math-foundations")  # 2 of 135: 1.48%
-    fast = _run_badge(llmpath_home).stdout
+    fast = run_badge(llmpath_home).stdout
     (llmpath_home / "badge.txt").unlink()
-    assert fast == _run_badge(llmpath_home).stdout == "llm 1% 0/2 papers\n"
+    assert fast == run_badge(llmpath_home).stdout == "llm 1% 0/2 papers\n"
 
 
 def test_badge_fallback_follows_the_starting_stage_and_names_the_module(cli, llmpath_home):
     cli("track", "use", "developer", "--from", "Part 3")
-    fast = _run_badge(llmpath_home, "--format", "{next}").stdout
+    fast = run_badge(llmpath_home, "--format", "{next}").stdout
     (llmpath_home / "badge.txt").unlink()
-    assert fast == _run_badge(llmpath_home, "--format", "{next}").stdout == "Model Evaluation › Benchmark Suites\n"
+    assert fast == run_badge(llmpath_home, "--format", "{next}").stdout == "Model Evaluation › Benchmark Suites\n"
 
 
 def test_badge_fallback_uses_the_target_in_force_this_week(cli, llmpath_home, tmp_path):
@@ -215,15 +203,15 @@ def test_badge_fallback_uses_the_target_in_force_this_week(cli, llmpath_home, tm
     }
     (tmp_path / "t.json").write_text(json.dumps(doc))
     cli("import", str(tmp_path / "t.json"))
-    fast = _run_badge(llmpath_home).stdout
+    fast = run_badge(llmpath_home).stdout
     (llmpath_home / "badge.txt").unlink()
-    assert fast == _run_badge(llmpath_home).stdout == "llm 0% 0/3 papers\n"
+    assert fast == run_badge(llmpath_home).stdout == "llm 0% 0/3 papers\n"
 
 
 @pytest.mark.parametrize("template", ["{track[x]}", "{track.upper}", "{percent:>5}", "{next!r}", "{", "}"])
 def test_templates_beyond_bare_fields_are_refused(cli, llmpath_home, template):
     cli("done", "math-foundations")
-    result = _run_badge(llmpath_home, "--format", template)
+    result = run_badge(llmpath_home, "--format", template)
     assert result.returncode == 2 and result.stderr.startswith("llmpath badge: ") and "Traceback" not in result.stderr
     assert cli("shell-init", "bash", "--format", template, code=2).stderr.startswith("error: ")
 
@@ -303,7 +291,7 @@ def test_a_data_dir_with_uri_characters(cli, cli_json, tmp_path, monkeypatch):
     assert "schema is current" in cli("doctor").stdout
     assert not (tmp_path / "odd").exists()
     (home / "badge.txt").unlink()
-    assert _run_badge(home).stdout == "llm 1% 0/2 papers\n"
+    assert run_badge(home).stdout == "llm 1% 0/2 papers\n"
 
 
 def test_the_first_weeks_of_year_one_do_not_crash(cli):
