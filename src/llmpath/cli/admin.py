@@ -13,7 +13,7 @@ def register(app: typer.Typer) -> None:
 
 @handle_errors
 def where(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
-    """Print the paths in use: data directory, database, snapshot and roadmap file.
+    """Print the paths in use: data directory, database, caches and roadmap file.
 
     \b
     Example:
@@ -24,6 +24,7 @@ def where(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         "data_dir": str(paths.data_dir),
         "database": str(paths.database),
         "snapshot": str(paths.snapshot),
+        "badge_cache": str(paths.badge),
         "roadmap": str(paths.roadmap),
         "roadmap_is_bundled": paths.roadmap_is_bundled,
     }
@@ -34,4 +35,5 @@ def where(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     typer.echo(f"data dir:  {paths.data_dir}")
     typer.echo(f"database:  {paths.database}")
     typer.echo(f"snapshot:  {paths.snapshot}")
+    typer.echo(f"badge:     {paths.badge}")
     typer.echo(f"roadmap:   {paths.roadmap} ({origin})")
