@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from ..errors import StoreError, UsageError
-from .common import TRACK_OPTION, handle_errors, paths_of, state_of
+from .common import TRACK_OPTION, handle_errors, paths_of, say, state_of
 
 
 def register(app: typer.Typer) -> None:
@@ -99,7 +99,7 @@ def import_file(
     offered = sum(len(v) for v in records.values())
     new = sum(added.values())
     detail = ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in added.items() if count) or "nothing new"
-    typer.echo(f"Imported {new} of {offered} records ({detail}); the rest were already here or older.")
+    say(f"Imported {new} of {offered} records ({detail}); the rest were already here or older.")
 
 
 @handle_errors
@@ -116,8 +116,8 @@ def doctor(ctx: typer.Context) -> None:
 
     findings = diagnose(paths_of(ctx))
     for finding in findings:
-        typer.echo(f"{'ok ' if finding.ok else 'BAD'}  {finding.what}")
+        say(finding.what, first="ok   " if finding.ok else "BAD  ", indent="     ")
         if finding.advice:
-            typer.echo(f"     → {finding.advice}")
+            say(finding.advice, first="     → ", indent="       ")
     if not all(f.ok for f in findings):
         raise typer.Exit(1)

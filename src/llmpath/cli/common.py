@@ -52,6 +52,24 @@ def handle_errors(command: F) -> F:
     return run  # type: ignore[return-value]
 
 
+def say(text: str, indent: str = "", first: str = "") -> None:
+    """Print a message wrapped to the terminal (80 columns when not a terminal)."""
+    import shutil
+    import textwrap
+
+    width = shutil.get_terminal_size((80, 24)).columns
+    typer.echo(
+        textwrap.fill(
+            text,
+            width=width,
+            initial_indent=first,
+            subsequent_indent=indent,
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+    )
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 

@@ -9,7 +9,7 @@ import typer
 from ..domain.state import State, from_snapshot
 from ..errors import UsageError
 from ..schema import Paper, Track
-from .common import JSON_OPTION, handle_errors, paths_of, print_json, state_of, today
+from .common import JSON_OPTION, handle_errors, paths_of, print_json, say, state_of, today
 
 papers_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
 
@@ -178,7 +178,7 @@ def log(
     title = after.papers[logged].title
     how = f", pass {pass_number} ({PASSES[pass_number]})" if pass_number else ""
     added = " (added as your own paper)" if new_title else ""
-    typer.echo(f"Logged {title} [{logged}] on {read_on.isoformat()}{how}{added}.")
+    say(f"Logged {title} [{logged}] on {read_on.isoformat()}{how}{added}.", indent="  ")
     _echo_week_line(after)
 
 
@@ -200,7 +200,7 @@ def _echo_week_line(state: State) -> None:
     now = today()
     tally = state.paper_log.week(week_start(now))
     mark = "target met" if tally.met else f"{tally.target - tally.count} to go"
-    typer.echo(f"This week ({tally.label}): {tally.count}/{tally.target} papers, {mark}.")
+    say(f"This week ({tally.label}): {tally.count}/{tally.target} papers, {mark}.")
 
 
 @papers_app.command("show")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from ..domain.state import ACTIVE_TRACK, START_STAGE_PREFIX, from_snapshot
-from .common import JSON_OPTION, handle_errors, paths_of, print_json, state_of
+from .common import JSON_OPTION, handle_errors, paths_of, print_json, say, state_of
 from .views import find_stage
 
 track_app = typer.Typer(
@@ -87,5 +87,5 @@ def use(
     chosen = after.track(track.id)
     start = after.start_stage(chosen)
     where = f", starting at {after.roadmap.stage(start)[1].title}" if start else ""
-    typer.echo(f"Active track: {chosen.title} ({chosen.id}){where}.")
+    say(f"Active track: {chosen.title} ({chosen.id}){where}.")
     typer.echo("Run `llmpath next` to see your next step.")
