@@ -176,9 +176,10 @@ def log(
     logged, fresh = service.log_read(paths_of(ctx), paper_id, new_title, read_on, kept_note, pass_number)
     after = from_snapshot(fresh)
     title = after.papers[logged].title
-    how = f", pass {pass_number} ({PASSES[pass_number]})" if pass_number else ""
     added = " (added as your own paper)" if new_title else ""
-    say(f"Logged {title} [{logged}] on {read_on.isoformat()}{how}{added}.", indent="  ")
+    say(f"Logged {title}{added}", indent="  ")
+    how = f" · pass {pass_number} ({PASSES[pass_number]})" if pass_number else ""
+    say(f"{logged} · read on {read_on.isoformat()}{how}", first="  ", indent="  ")
     _echo_week_line(after)
 
 
