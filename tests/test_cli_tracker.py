@@ -304,6 +304,7 @@ def test_starting_later_marks_nothing(cli, cli_json):
 
 def test_track_use_refuses_unknowns(cli):
     assert "no track named" in cli("track", "use", "astronaut", code=2).stderr
+    assert "no track named ''" in cli("track", "use", "", code=2).stderr
     assert "has no stage" in cli("track", "use", "developer", "--from", "Part 7", code=2).stderr
 
 

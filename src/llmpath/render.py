@@ -153,18 +153,32 @@ def render_next(console: Console, state: State, plan: Plan, percent: float) -> N
         )
 
 
-def suggestion_panel(state: State, item: Suggestion) -> Panel:
-    topic = state.roadmap.topics[item.topic]
-    parts = topic_details(state, topic, item.stage)
-    parts += [Text(""), Text.assemble(("Why next: ", "bold"), item.reason)]
+def topic_panel(state: State, topic_id: str, parts: list[RenderableType], status: str) -> Panel:
     return Panel(
         Group(*parts),
-        title=Text(state.roadmap.display_title(item.topic), style="bold"),
+        title=Text(state.roadmap.display_title(topic_id), style="bold"),
         title_align="left",
-        subtitle=status_text(item.status),
+        subtitle=status_text(status),
         subtitle_align="right",
         box=box.ROUNDED,
     )
+
+
+def dated_notes(title: str, middle: str, rows: list[tuple[Text | str, Text | str, Text | str]]) -> Table:
+    """A table of day, one fact and a note: a topic's history, a paper's reading notebook."""
+    table = Table(box=box.SIMPLE, title=title, title_justify="left")
+    table.add_column("on")
+    table.add_column(middle)
+    table.add_column("note", overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def suggestion_panel(state: State, item: Suggestion) -> Panel:
+    parts = topic_details(state, state.roadmap.topics[item.topic], item.stage)
+    parts += [Text(""), Text.assemble(("Why next: ", "bold"), item.reason)]
+    return topic_panel(state, item.topic, parts, item.status)
 
 
 def render_show(console: Console, state: State, topic: Topic, stages: list[tuple[Track, Stage]]) -> None:
@@ -174,28 +188,12 @@ def render_show(console: Console, state: State, topic: Topic, stages: list[tuple
         parts.insert(2, Text(f"On tracks: {on}", style="dim"))
     if topic.retired:
         parts.insert(0, Text("Retired: this topic left the roadmap; its records are kept.", style="yellow"))
-    status = state.status(topic.id)
-    console.print(
-        Panel(
-            Group(*parts),
-            title=Text(state.roadmap.display_title(topic.id), style="bold"),
-            title_align="left",
-            subtitle=status_text(status),
-            subtitle_align="right",
-            box=box.ROUNDED,
-        )
-    )
+    console.print(topic_panel(state, topic.id, parts, state.status(topic.id)))
     history = state.history(topic.id)
     if not history:
         console.print(Text("No status changes recorded yet.", style="dim"))
         return
-    table = Table(box=box.SIMPLE, title="History", title_justify="left")
-    table.add_column("on")
-    table.add_column("status")
-    table.add_column("note", overflow="fold")
-    for event in history:
-        table.add_row(*history_row(event))
-    console.print(table)
+    console.print(dated_notes("History", "status", [history_row(event) for event in history]))
 
 
 def history_row(event: Event) -> tuple[Text, Text, Text]:
@@ -457,15 +455,10 @@ def render_paper(console: Console, state: State, paper: Paper, reads: list[Read]
     if not reads:
         console.print(Text(f"Not read yet. Log it: llmpath papers log {paper.id}", style="dim"))
         return
-    table = Table(box=box.SIMPLE, title="Reading notebook", title_justify="left")
-    table.add_column("on")
-    table.add_column("pass")
-    table.add_column("note", overflow="fold")
-    for read in reads:
-        table.add_row(
-            read.read_on.isoformat(), PASSES.get(read.pass_number, "") if read.pass_number else "", read.note or ""
-        )
-    console.print(table)
+    rows = [
+        (r.read_on.isoformat(), PASSES.get(r.pass_number, "") if r.pass_number else "", r.note or "") for r in reads
+    ]
+    console.print(dated_notes("Reading notebook", "pass", rows))
 
 
 def render_paper_summary(console: Console, summary: dict) -> None:

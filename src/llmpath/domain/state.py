@@ -97,7 +97,7 @@ class State:
 
     def track(self, name: str | None) -> Track:
         """The named track, or the active one; a name matches an id or a title, case ignored."""
-        if not name:
+        if name is None:
             return self.active_track()
         wanted = name.strip().lower()
         for track in self.roadmap.tracks:
@@ -109,9 +109,6 @@ class State:
     def start_stage(self, track: Track) -> str | None:
         stage_id = self.settings.get(START_STAGE_PREFIX + track.id)
         return stage_id if stage_id and any(s.id == stage_id for s in track.stages) else None
-
-    def retired_topics_with_records(self) -> list[str]:
-        return [t for t in self._current if t in self.roadmap.topics and self.roadmap.topics[t].retired]
 
 
 def from_snapshot(data: dict[str, Any]) -> State:
