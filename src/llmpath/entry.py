@@ -3,7 +3,17 @@
 import sys
 
 
+def tolerate_any_encoding() -> None:
+    """Let stdout and stderr replace what their encoding cannot show (PYTHONIOENCODING=ascii,
+    cp1252, LANG=C) instead of raising after a change was already saved."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "strict") == "strict":
+            reconfigure(errors="replace")
+
+
 def main() -> int | None:
+    tolerate_any_encoding()
     args = sys.argv[1:]
     if args[:1] == ["badge"]:
         # Runs before every shell prompt: the standard-library badge, never the Typer app.
