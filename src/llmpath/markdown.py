@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from .domain.progress import tally
 from .domain.state import State
+from .safetext import visible
 from .schema import Track
 
 STATUS_NOTES = {"in_progress": " *(in progress)*", "skipped": " *(skipped)*"}
 
 
 def escape(text: str) -> str:
-    """Markdown's inline specials, escaped so titles show as written."""
+    """Markdown's inline specials escaped and controls shown visibly, so titles show as written
+    and nothing in them acts on the terminal or the Markdown viewer."""
+    text = visible(text)
     for char in "\\`*_[]<>#|":
         text = text.replace(char, "\\" + char)
     return text

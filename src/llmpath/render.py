@@ -6,9 +6,10 @@ import textwrap
 from datetime import timedelta
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderHook, RenderResult
 from rich.panel import Panel
 from rich.progress_bar import ProgressBar
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -17,6 +18,7 @@ from .domain.papers import Read, WeekView
 from .domain.planner import Plan, Suggestion
 from .domain.progress import Tally, TrackProgress, tally
 from .domain.state import Event, State
+from .safetext import visible
 from .schema import Paper, Stage, Topic, Track
 
 MARKS = {"done": ("✔", "green"), "in_progress": ("▶", "yellow"), "skipped": ("↷", "dim"), "todo": ("○", "")}
@@ -27,7 +29,36 @@ PRIORITY_ORDER = {"Essential": 0, "Important": 1, "Recommended": 2}
 
 
 def make_console() -> Console:
-    return Console(highlight=False)
+    """A console for data that is never trusted: no markup, emoji codes or highlighting is read
+    from it, and nothing it prints can act on the terminal (see ShownVisibly)."""
+    console = Console(highlight=False, markup=False, emoji=False)
+    console.push_render_hook(ShownVisibly())
+    return console
+
+
+class ShownVisibly(RenderHook):
+    """Every character printed passes through safetext.visible, whatever renderable holds it.
+
+    Titles and notes reach tables, trees, panels and progress lines along many paths; this hook
+    sits where they all meet, so an escape sequence in a roadmap or a tampered store can never
+    reach the terminal, even along a path nobody thought of. Rich's own styling is applied after
+    it, so colours still work.
+    """
+
+    def process_renderables(self, renderables: list) -> list:
+        return [_Visible(renderable) for renderable in renderables]
+
+
+class _Visible:
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for segment in console.render(self.renderable, options):
+            if segment.control:  # Rich's own cursor moves, never data
+                yield segment
+            else:
+                yield Segment(visible(segment.text, newlines=True), segment.style)
 
 
 def mark(status: str) -> Text:

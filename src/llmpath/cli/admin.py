@@ -31,9 +31,16 @@ def where(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     if as_json:
         print_json(found)
         return
+    from ..safetext import visible
+
     origin = "bundled" if paths.roadmap_is_bundled else "custom: --roadmap or LLMPATH_ROADMAP"
-    typer.echo(f"data dir:  {paths.data_dir}")
-    typer.echo(f"database:  {paths.database}")
-    typer.echo(f"snapshot:  {paths.snapshot}")
-    typer.echo(f"badge:     {paths.badge}")
-    typer.echo(f"roadmap:   {paths.roadmap} ({origin})")
+    lines = [
+        ("data dir", paths.data_dir),
+        ("database", paths.database),
+        ("snapshot", paths.snapshot),
+        ("badge", paths.badge),
+        ("roadmap", f"{paths.roadmap} ({origin})"),
+    ]
+    for label, value in lines:
+        # A directory name can hold anything, a newline or an escape sequence included.
+        typer.echo(f"{label + ':':<10} {visible(value)}")

@@ -16,6 +16,7 @@ from .. import paths as paths_module
 from .. import snapshot
 from ..domain.state import State, from_snapshot
 from ..errors import LlmpathError
+from ..safetext import json_text, visible
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,23 +45,23 @@ def handle_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except LlmpathError as error:
-            # What the user typed may hold text the terminal's encoding cannot show.
-            message = f"error: {error}".encode("utf-8", "backslashreplace").decode("utf-8")
-            typer.echo(message, err=True)
+            # Messages quote names and text that came from files, the store or other people.
+            typer.echo(visible(f"error: {error}", newlines=True), err=True)
             raise typer.Exit(error.exit_code) from None
 
     return run  # type: ignore[return-value]
 
 
 def say(text: str, indent: str = "", first: str = "") -> None:
-    """Print a message wrapped to the terminal (80 columns when not a terminal)."""
+    """Print a message wrapped to the terminal (80 columns when not a terminal), shown visibly:
+    messages quote titles, names and paths that came from elsewhere."""
     import shutil
     import textwrap
 
     width = shutil.get_terminal_size((80, 24)).columns
     typer.echo(
         textwrap.fill(
-            text,
+            visible(text, newlines=True),
             width=width,
             initial_indent=first,
             subsequent_indent=indent,
@@ -71,7 +72,7 @@ def say(text: str, indent: str = "", first: str = "") -> None:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
 
 
 def today() -> date:

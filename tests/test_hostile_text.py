@@ -1,0 +1,251 @@
+"""Untrusted text never controls the terminal: not from a roadmap, an import, a note or the store.
+
+Roadmap files and backups come from other people; the store can be edited by anyone who can open
+it. Whatever they hold is shown literally (markup) and visibly (controls), by every command, on
+standard output and standard error alike, and never ends in a traceback.
+"""
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from hostile import CORPUS, ESCAPES, INVISIBLE, MARKUP, hostile_text, leaked
+from hypothesis import HealthCheck, given, settings
+
+import samples
+from llmpath.safetext import ascii_text, is_clean, json_text, visible
+
+TEXT_COMMANDS = [
+    ["next", "-n", "3"],
+    ["list"],
+    ["roadmap"],
+    ["roadmap", "--track", "levels"],
+    ["progress"],
+    ["show", "alpha"],
+    ["show", "gamma"],
+    ["track"],
+    ["papers"],
+    ["papers", "--week"],
+    ["papers", "next"],
+    ["papers", "show", "paper"],
+    ["export", "--markdown"],
+    ["export"],
+    ["where"],
+    ["doctor"],
+    ["badge"],
+    ["badge", "--ascii"],
+]
+
+
+@pytest.fixture
+def roadmap_file(tmp_path, monkeypatch):
+    path = tmp_path / "roadmap.yaml"
+    monkeypatch.setenv("LLMPATH_ROADMAP", str(path))
+    samples.write(path, samples.tiny())
+    return path
+
+
+def run_all(cli, commands=TEXT_COMMANDS):
+    """Every command's stdout and stderr, after checking none failed with a traceback."""
+    outputs = []
+    for args in commands:
+        result = cli(*args, code=None)
+        output = result.stdout + result.stderr
+        assert "Traceback" not in output, (args, output)
+        assert result.exit_code in (0, 1, 2), (args, result.exit_code, output)
+        outputs.append((args, output))
+    return outputs
+
+
+def assert_nothing_leaks(outputs):
+    for args, output in outputs:
+        assert not leaked(output), (args, leaked(output), output)
+
+
+# --- the function every output path uses ---------------------------------------------------------
+
+
+@given(hostile_text)
+def test_visible_text_holds_no_control_character(text):
+    assert not leaked(visible(text))
+    assert "\n" not in visible(text)
+    assert not leaked(visible(text, newlines=True))
+    assert ascii_text(text).isascii() and ascii_text(text).isprintable() or ascii_text(text) == ""
+
+
+@given(hostile_text)
+def test_json_text_keeps_the_data_but_escapes_what_a_terminal_acts_on(text):
+    dumped = json_text(json.dumps({"title": text}, ensure_ascii=False))
+    assert not leaked(dumped)
+    assert json.loads(dumped) == {"title": text}
+
+
+@given(hostile_text)
+def test_clean_text_is_left_as_it_is(text):
+    assert is_clean(visible(text))
+    if is_clean(text):
+        assert visible(text) == text
+
+
+def test_escape_sequences_are_shown_not_run():
+    assert visible("\x1b[2J") == "␛[2J"
+    assert visible("a\u202eb") == "a<U+202E>b"
+    assert visible("one\ntwo") == "one␊two"
+    assert visible("one\ntwo", newlines=True) == "one\ntwo"
+
+
+# --- a roadmap from someone else -----------------------------------------------------------------
+
+
+def test_rich_markup_in_a_roadmap_is_shown_literally_everywhere(cli, tmp_path, monkeypatch):
+    def hostile(data):
+        data["tracks"][0]["title"] = "Main [bold red]loud"
+        data["tracks"][0]["stages"][0]["title"] = "First [/bold]"
+        data["modules"][0]["title"] = "Module [link=https://evil.example]click[/link]"
+        data["topics"][0]["title"] = "Alpha [/i] x"
+        data["topics"][0]["checklist"] = ["[todo] one", "two :smiley:"]
+        data["topics"][1]["title"] = "Beta [todo]"
+        data["topics"][1]["resources"][0]["title"] = "Site [/]"
+        data["topics"][2]["title"] = "Gamma [/bold]"
+        data["papers"][0]["title"] = "A Paper [bold]"
+
+    path = samples.write(tmp_path / "roadmap.yaml", samples.tiny(hostile))
+    monkeypatch.setenv("LLMPATH_ROADMAP", str(path))
+    outputs = run_all(cli, [*TEXT_COMMANDS, ["done", "alpha"], ["start", "gamma"], ["undo"], ["skip", "beta"]])
+    text = "\n".join(output for _, output in outputs)
+    for literal in ["Main [bold red]loud", "First [/bold]", "Alpha [/i] x", "[todo] one", "Beta [todo]"]:
+        assert literal in text, literal
+    assert "Module [link=https://evil.example]click[/link]" in text
+    assert "Gamma [/bold]" in text and "A Paper [bold]" in text and ":smiley:" in text
+    assert "\x1b]8" not in text
+
+
+@pytest.mark.parametrize("bad", ESCAPES + INVISIBLE, ids=range(len(ESCAPES + INVISIBLE)))
+def test_a_roadmap_with_control_characters_is_refused_naming_the_entry(cli, tmp_path, monkeypatch, bad):
+    def hostile(data):
+        data["topics"][1]["title"] = f"Beta {bad}"
+
+    path = samples.write(tmp_path / "roadmap.yaml", samples.tiny(hostile))
+    monkeypatch.setenv("LLMPATH_ROADMAP", str(path))
+    result = cli("next", code=1)
+    assert "topics[1]" in result.stderr and "title" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not leaked(result.stderr), leaked(result.stderr)
+
+
+# --- a store that someone else edited ------------------------------------------------------------
+
+
+def tamper(home, text):
+    """Put `text` into every text column a command shows: titles, bodies, checklists, notes."""
+    database = sqlite3.connect(home / "llmpath.db")
+    with database:
+        database.execute("UPDATE track SET title = ? WHERE id = 'main'", (f"Main {text}",))
+        database.execute("UPDATE stage SET title = ? WHERE id = 'first'", (f"First {text}",))
+        database.execute("UPDATE module SET title = ?", (f"Module {text}",))
+        for topic in ("alpha", "beta", "gamma"):
+            database.execute("UPDATE topic SET title = ? WHERE id = ?", (f"{topic} {text}", topic))
+        database.execute(
+            "UPDATE topic SET data = json_set(data, '$.body', ?, '$.checklist[0].items[0]', ?) WHERE id = 'alpha'",
+            (f"body {text}", f"item {text}"),
+        )
+        database.execute("UPDATE paper SET title = ?", (f"paper {text}",))
+        database.execute("UPDATE status_event SET note = ?", (f"note {text}",))
+        database.execute("UPDATE paper_read SET note = ?", (f"read {text}",))
+        database.execute("UPDATE own_paper SET title = ?", (f"own {text}",))
+    database.close()
+
+
+@pytest.fixture
+def tampered_store(cli, roadmap_file, llmpath_home):
+    cli("done", "alpha", "--note", "first")
+    cli("papers", "log", "paper", "--note", "good")
+    cli("papers", "log", "My own preprint", "--new")
+
+    def with_text(text):
+        tamper(llmpath_home, text)
+        return llmpath_home
+
+    return with_text
+
+
+@pytest.mark.parametrize("text", CORPUS, ids=range(len(CORPUS)))
+def test_whatever_the_store_holds_is_shown_safely(cli, tampered_store, text):
+    tampered_store(text)
+    outputs = run_all(cli, [*TEXT_COMMANDS, ["papers", "show", "own-my-own-preprint"], ["start", "beta"], ["undo"]])
+    assert_nothing_leaks(outputs)
+    if text in MARKUP:
+        assert any(text in output for _, output in outputs)
+
+
+def test_json_output_keeps_hostile_text_exactly_and_escaped(cli, tampered_store):
+    text = "".join(ESCAPES + INVISIBLE + MARKUP)
+    tampered_store(text)
+    for args in (["show", "alpha"], ["list"], ["papers", "show", "paper"], ["next"]):
+        out = cli(*args, "--json").stdout
+        assert not leaked(out), (args, leaked(out))
+        assert any(text in value for value in strings(json.loads(out))), args
+
+
+def strings(data):
+    """Every string in a JSON document."""
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from strings(value)
+
+
+# --- what the learner (or a pasted web page) types -----------------------------------------------
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=hostile_text)
+def test_typed_text_never_reaches_the_terminal_raw(cli, roadmap_file, text):
+    for args in (["done", "beta", "--note", text], ["papers", "log", text, "--new"], ["show", text]):
+        result = cli(*args, code=None)
+        output = result.stdout + result.stderr
+        assert "Traceback" not in output and not leaked(output), (args, output)
+    assert_nothing_leaks(run_all(cli, [["show", "beta"], ["papers"], ["undo"]]))
+
+
+def test_an_error_quoting_a_name_shows_it_visibly(cli, roadmap_file):
+    result = cli("show", "\x1b[2J[/bold]\u202e", code=2)
+    assert "[2J[/bold]" in result.stderr and not leaked(result.stderr)
+
+
+# --- terminals that cannot show every character --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {"PYTHONIOENCODING": "ascii"},
+        {"PYTHONIOENCODING": "cp1252"},
+        {"LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"},
+    ],
+    ids=["ascii", "cp1252", "lang-c"],
+)
+def test_every_command_prints_in_any_encoding(tmp_path, environment):
+    inherited = {k: v for k, v in os.environ.items() if k not in ("PYTHONIOENCODING", "PYTHONUTF8", "LANG", "LC_ALL")}
+    env = inherited | {"LLMPATH_HOME": str(tmp_path / "home"), "NO_COLOR": "1"} | environment
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "llmpath", *args], env=env, capture_output=True, timeout=120, check=False
+        )
+
+    done = run("done", "programming-foundations", "--note", "read it twice")
+    assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr
+    for args in (["next"], ["list"], ["progress"], ["papers", "--week"], ["show", "programming-foundations"]):
+        result = run(*args)
+        assert result.returncode == 0 and b"Traceback" not in result.stderr, (args, result.stderr)
+        assert result.stdout.strip(), args
+    missing = run("done", "no-such-topic-anywhere")
+    assert missing.returncode == 2 and b"Traceback" not in missing.stderr
