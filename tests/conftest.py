@@ -35,7 +35,9 @@ def cli():
 
     def run(*args: str, code: int = 0):
         result = runner.invoke(app, list(args), catch_exceptions=False)
-        assert code is None or result.exit_code == code, f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+        assert code is None or result.exit_code == code, (
+            f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+        )
         if code:
             assert "Traceback" not in result.stderr + result.stdout
         return result
