@@ -180,3 +180,60 @@ def test_file_that_is_not_utf8(tmp_path):
     path.write_bytes("title: caf\xe9".encode("latin-1"))
     with pytest.raises(RoadmapError, match="not UTF-8"):
         load_roadmap(path)
+
+
+# --- text that would act on a terminal ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d["topics"][0].update(title="evil \u202etxt.exe"), "topics[0].title: contains U+202E"),
+        (lambda d: d["topics"][0].update(body="one\n\x1b]0;pwned\x07"), "topics[0].body: contains U+001B"),
+        (
+            lambda d: d["topics"][0].update(checklist=["one", "zero\u200bwidth"]),
+            "topics[0].checklist[1]: contains U+200B",
+        ),
+        (lambda d: d["topics"][2].update(checklist={"Gr\u2066oup": ["x"]}), "topics[2].checklist: contains U+2066"),
+        (lambda d: d["papers"][0].update(contribution="a\x85b"), "papers[0].contribution: contains U+0085"),
+        (
+            lambda d: d["topics"][1]["resources"][0].update(title="Si\rte"),
+            "topics[1].resources[0].title: contains U+000D",
+        ),
+        (lambda d: d["topics"][0].update(title="two\nlines"), "topics[0].title: contains U+000A"),
+        (lambda d: d["tracks"][0].update(description="two\nlines"), "tracks[0].description: contains U+000A"),
+    ],
+)
+def test_control_bidi_and_invisible_characters_are_refused(change, expected):
+    message = broken(change)
+    assert f"{expected}, a control or invisible character" in message
+    assert message.isprintable()
+
+
+def test_a_body_may_span_lines_and_hold_tabs():
+    roadmap = parse(samples.tiny(lambda d: d["topics"][0].update(body="First.\n\n\tSecond.\n")))
+    assert roadmap.topics["alpha"].body == "First.\n\n\tSecond."
+
+
+def test_an_id_that_is_not_a_slug_never_names_the_entry():
+    message = broken(lambda d: d["topics"][1].update(id="\x1b[2J", title=None))
+    assert message == "custom.yaml: topics[1].id: contains U+001B, a control or invisible character"
+
+
+def test_a_checklist_point_in_a_group_is_named_by_its_group():
+    assert "topics[2].checklist.Group[1]: expected non-empty text" in broken(
+        lambda d: d["topics"][2].update(checklist={"Group": ["x", ""]})
+    )
+
+
+def test_values_quoted_in_messages_are_cut_short():
+    assert len(broken(lambda d: d["topics"][0].update({"k" * 100_000: 1}))) < 300
+    assert len(broken(lambda d: d["papers"][0].update(year="9" * 100_000))) < 300
+
+
+def test_the_bundled_roadmap_loads():
+    from llmpath.paths import bundled_roadmap
+
+    roadmap = load_roadmap(bundled_roadmap())
+    assert len(roadmap.topics) > 100
+    assert any("\n" in topic.body for topic in roadmap.topics.values())  # why bodies may span lines

@@ -287,7 +287,7 @@ def test_an_imported_older_change_does_not_override_a_newer_one(cli, cli_json, t
         ),
         (
             '{"format": "llmpath-export", "version": 1, "status_events": [{"uid": "u", "batch": "b", "topic": "t", "status": "done", "on": "2026-01-01", "at": "2026-01-01T00:00:00+00:00", "note": "\\u001b[2J"}]}',
-            "control character",
+            "status_events[0].note: contains U+001B, a control or invisible character",
         ),
     ],
 )

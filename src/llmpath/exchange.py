@@ -18,20 +18,33 @@
 empty value means it was cleared. Records with a `uid` are never changed once written, so importing
 merges by uid: importing twice equals importing once. A setting is taken from the file only when it
 is newer than the one in the store.
+
+A file to import is not trusted: it is refused whole, naming the first problem, when it is not
+JSON (or is JSON that Python cannot hold: nesting a thousand deep, numbers of thousands of digits,
+NaN), when a text is longer than its field's limit, or when a text holds a control, bidi or
+invisible character (llmpath.domain.inputs.unsafe, the rule for typed notes too).
 """
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from .domain.inputs import MAX_NOTE, MAX_TITLE
+from .domain.inputs import MAX_ID, MAX_NOTE, MAX_TITLE, unsafe
 from .domain.papers import MAX_TARGET, MIN_TARGET
 from .domain.state import STATUSES
 from .errors import UsageError
 
 FORMAT_NAME = "llmpath-export"
 FORMAT_VERSION = 1
+
+# The longest text each kind of field may hold, in characters: as when typed or read from a roadmap.
+# A setting's key is a prefix and an id (start_stage:developer); its value, an id or empty.
+TEXT_LIMITS = {"id": MAX_ID, "key": 2 * MAX_ID, "note": MAX_NOTE, "title": MAX_TITLE, "status": 20}
+# A whole number in the file has a few digits; far longer ones are refused before Python turns
+# them into numbers, which it will not do past 4300 digits.
+MAX_DIGITS = 20
 
 SECTIONS: dict[str, dict[str, str]] = {
     # field -> kind; a kind ending in "?" may be null
@@ -48,7 +61,7 @@ SECTIONS: dict[str, dict[str, str]] = {
     "paper_reads": {"uid": "id", "paper": "id", "on": "date", "at": "time", "note": "note?", "pass": "pass?"},
     "own_papers": {"id": "id", "title": "title", "created_at": "time"},
     "paper_targets": {"uid": "id", "target": "target", "on": "date", "at": "time"},
-    "settings": {"key": "id", "value": "setting", "updated_at": "time?"},
+    "settings": {"key": "key", "value": "setting", "updated_at": "time?"},
 }
 # The field that identifies a record: a file may not hold two records with the same one.
 KEYS = {"own_papers": "id", "settings": "key"}
@@ -58,20 +71,23 @@ class _Bad(Exception):
     pass
 
 
+def _check_text(value: str, limit: int, multiline: bool = False) -> None:
+    if len(value) > limit:
+        raise _Bad(f"{len(value)} characters; at most {limit}")
+    problem = unsafe(value, multiline)
+    if problem:
+        raise _Bad(problem)
+
+
 def _check_value(kind: str, value: Any) -> None:
     if kind.endswith("?"):
         if value is None:
             return
         kind = kind[:-1]
-    if kind in ("id", "text", "note", "title", "status"):
+    if kind in TEXT_LIMITS:
         if not isinstance(value, str) or not value.strip():
             raise _Bad("expected non-empty text")
-        limit = {"id": 200, "text": 200, "note": MAX_NOTE, "title": MAX_TITLE, "status": 20}[kind]
-        if len(value) > limit:
-            raise _Bad(f"longer than {limit} characters")
-        allowed = "\n\t" if kind == "note" else ""
-        if any(ord(c) < 32 and c not in allowed or 127 <= ord(c) < 160 or 0xD800 <= ord(c) <= 0xDFFF for c in value):
-            raise _Bad("contains a control character")
+        _check_text(value, TEXT_LIMITS[kind], multiline=kind == "note")
         if kind == "status" and value not in STATUSES:
             raise _Bad(f"expected one of {', '.join(STATUSES)}")
     elif kind == "date":
@@ -80,8 +96,9 @@ def _check_value(kind: str, value: Any) -> None:
         except (TypeError, ValueError):
             raise _Bad("expected a date YYYY-MM-DD") from None
     elif kind == "setting":
-        if not isinstance(value, str) or len(value) > 200:
-            raise _Bad("expected text of at most 200 characters (empty for a cleared setting)")
+        if not isinstance(value, str):
+            raise _Bad("expected text (empty for a cleared setting)")
+        _check_text(value, MAX_ID)
     elif kind == "time":
         try:
             moment = datetime.fromisoformat(value)
@@ -94,11 +111,36 @@ def _check_value(kind: str, value: Any) -> None:
         except OverflowError:
             raise _Bad("is outside the range of times") from None
     elif kind == "pass":
-        if value not in (1, 2, 3) or isinstance(value, bool):
+        if value not in (1, 2, 3) or not isinstance(value, int) or isinstance(value, bool):
             raise _Bad("expected 1, 2 or 3")
     elif kind == "target":
         if isinstance(value, bool) or not isinstance(value, int) or not MIN_TARGET <= value <= MAX_TARGET:
             raise _Bad(f"expected a whole number from {MIN_TARGET} to {MAX_TARGET}")
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _integer(digits: str) -> int:
+    if len(digits) > MAX_DIGITS:
+        raise ValueError(f"a number of {len(digits)} digits")
+    return int(digits)
+
+
+def parse(content: bytes) -> dict[str, list[dict[str, Any]]]:
+    """The records of an export file's bytes, or a UsageError naming the first problem."""
+    try:
+        data = json.loads(content.decode("utf-8"), parse_constant=_no_constant, parse_int=_integer)
+    except UnicodeDecodeError as error:
+        raise UsageError(f"not UTF-8 text (byte {error.start})") from None
+    except json.JSONDecodeError as error:
+        raise UsageError(f"not JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+    except RecursionError:
+        raise UsageError("not JSON (nested too deeply)") from None
+    except ValueError as error:
+        raise UsageError(f"not JSON ({error})") from None
+    return validate(data)
 
 
 def validate(data: Any) -> dict[str, list[dict[str, Any]]]:

@@ -3,6 +3,10 @@
 Every problem is reported as one RoadmapError naming the file, the entry's path
 (``topics[17].prerequisites[0]``) and what is wrong. Only the write path (sync) imports this
 module, so the read commands never pay for YAML.
+
+The roadmap is the learner's choice but not trusted: its text reaches the terminal and the store,
+so every text field has a length limit and may hold no control, bidi or invisible character
+(llmpath.domain.inputs.unsafe, the same rule as for notes and imports).
 """
 
 from __future__ import annotations
@@ -11,7 +15,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .domain.inputs import MAX_ID, MAX_TEXT, MAX_TITLE, MAX_URL, unsafe
 from .errors import RoadmapError
+from .files import MAX_ROADMAP_BYTES, Refused, read_regular
+from .safetext import clipped
 from .schema import (
     ESTIMATE_UNITS,
     PRIORITIES,
@@ -31,6 +38,11 @@ FORMAT_VERSION = 1
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})$")
 
+# The fields that may be longer than a title; ids get MAX_ID, any other field MAX_TITLE.
+FIELD_LIMITS = {"url": MAX_URL, **dict.fromkeys(("body", "description", "contribution", "checklist"), MAX_TEXT)}
+# Only bodies may span lines: the bundled roadmap's hold paragraphs; anything else is one line.
+MULTILINE_FIELDS = ("body",)
+
 
 class _Invalid(Exception):
     def __init__(self, path: str, message: str) -> None:
@@ -40,13 +52,11 @@ class _Invalid(Exception):
 def load_roadmap(path: Path) -> Roadmap:
     """Read, parse and validate the roadmap at `path`."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, MAX_ROADMAP_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise RoadmapError(f"{path}: roadmap file not found; check LLMPATH_ROADMAP or --roadmap") from None
-    except IsADirectoryError:
-        raise RoadmapError(
-            f"{path}: is a directory, not a roadmap file; point LLMPATH_ROADMAP at a .yaml file"
-        ) from None
+    except Refused as exc:
+        raise RoadmapError(f"{path}: {exc}; point LLMPATH_ROADMAP or --roadmap at a roadmap .yaml file") from None
     except UnicodeDecodeError as exc:
         raise RoadmapError(f"{path}: not UTF-8 text (byte {exc.start}); save the roadmap as UTF-8") from None
     except OSError as exc:
@@ -87,11 +97,13 @@ def _parse_yaml(text: str, name: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise RoadmapError(f"{name}: {where}not valid YAML: {exc.problem or exc.context}") from None
+        raise RoadmapError(f"{name}: {where}not valid YAML: {clipped(exc.problem or exc.context)}") from None
     except yaml.YAMLError as exc:
-        raise RoadmapError(f"{name}: not valid YAML: {exc}") from None
+        raise RoadmapError(f"{name}: not valid YAML: {clipped(exc)}") from None
+    except RecursionError:  # the pure-Python parser, on entries nested a thousand deep
+        raise RoadmapError(f"{name}: not a roadmap: its entries are nested too deeply") from None
     except (TypeError, ValueError) as exc:  # e.g. a list used as a mapping key
-        raise RoadmapError(f"{name}: not a roadmap: {exc}") from None
+        raise RoadmapError(f"{name}: not a roadmap: {clipped(exc)}") from None
 
 
 # --- field readers ------------------------------------------------------------------------------
@@ -105,27 +117,27 @@ class _Entry:
             raise _Invalid(path, f"expected a mapping, got {_kind(value)}")
         unknown = [k for k in value if k not in fields]
         if unknown:
-            raise _Invalid(path, f"unknown field {unknown[0]!r} (known: {', '.join(fields)})")
+            raise _Invalid(path, f"unknown field {_quoted(unknown[0])} (known: {', '.join(fields)})")
         self.value = value
         self.path = path
         ident = value.get("id")
-        self.label = f"{path} ({ident})" if isinstance(ident, str) else path
+        # The id names the entry in messages only once it is known to be a short slug.
+        usable = isinstance(ident, str) and len(ident) <= MAX_ID and SLUG.match(ident)
+        self.label = f"{path} ({ident})" if usable else path
 
     def at(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
 
-    def text(self, key: str, required: bool = True) -> str | None:
+    def text(self, key: str, required: bool = True, limit: int | None = None) -> str | None:
         value = self.value.get(key)
         if value is None:
             if required:
                 raise _Invalid(self.label, f"missing required field {key!r}")
             return None
-        if not isinstance(value, str) or not value.strip():
-            raise _Invalid(self.at(key), f"expected non-empty text, got {_kind(value)}")
-        return value.strip()
+        return _text(value, self.at(key), key, limit)
 
     def ident(self, key: str = "id") -> str:
-        value = self.text(key)
+        value = self.text(key, limit=MAX_ID)
         if not SLUG.match(value):
             raise _Invalid(self.at(key), f"{value!r} is not a lowercase slug like 'rag-basics'")
         return value
@@ -137,31 +149,17 @@ class _Entry:
                 raise _Invalid(self.label, f"missing required field {key!r}")
             return None
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise _Invalid(self.at(key), f"expected a whole number from {low} to {high}, got {value!r}")
+            raise _Invalid(self.at(key), f"expected a whole number from {low} to {high}, got {_quoted(value)}")
         return value
 
     def flag(self, key: str) -> bool:
         value = self.value.get(key, False)
         if not isinstance(value, bool):
-            raise _Invalid(self.at(key), f"expected true or false, got {value!r}")
+            raise _Invalid(self.at(key), f"expected true or false, got {_quoted(value)}")
         return value
 
     def texts(self, key: str, slugs: bool = False) -> tuple[str, ...]:
-        value = self.value.get(key)
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            raise _Invalid(self.at(key), f"expected a list, got {_kind(value)}")
-        out = []
-        for i, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
-                raise _Invalid(f"{self.at(key)}[{i}]", f"expected non-empty text, got {_kind(item)}")
-            if slugs and not SLUG.match(item):
-                raise _Invalid(f"{self.at(key)}[{i}]", f"{item!r} is not a lowercase slug id")
-            if slugs and item in out:
-                raise _Invalid(f"{self.at(key)}[{i}]", f"{item!r} is listed twice")
-            out.append(item.strip())
-        return tuple(out)
+        return _texts(self.value.get(key), self.at(key), key, slugs)
 
     def entries(self, key: str, required: bool = False) -> list[tuple[str, Any]]:
         value = self.value.get(key)
@@ -172,6 +170,43 @@ class _Entry:
         if not isinstance(value, list):
             raise _Invalid(self.at(key), f"expected a list, got {_kind(value)}")
         return [(f"{self.at(key)}[{i}]", item) for i, item in enumerate(value)]
+
+
+def _text(value: Any, where: str, key: str, limit: int | None = None) -> str:
+    """`value` stripped, if it is non-empty text within the field's limit and safe to show."""
+    if not isinstance(value, str) or not value.strip():
+        raise _Invalid(where, f"expected non-empty text, got {_kind(value)}")
+    limit = limit or FIELD_LIMITS.get(key, MAX_TITLE)
+    if len(value) > limit:
+        raise _Invalid(where, f"{len(value)} characters; at most {limit}")
+    text = value.strip()
+    problem = unsafe(text, multiline=key in MULTILINE_FIELDS)
+    if problem:
+        raise _Invalid(where, problem)
+    return text
+
+
+def _texts(value: Any, where: str, key: str, slugs: bool = False) -> tuple[str, ...]:
+    """A list of texts (of ids, with `slugs`) under `key`; nothing when the field is absent."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise _Invalid(where, f"expected a list, got {_kind(value)}")
+    out = []
+    for i, item in enumerate(value):
+        text = _text(item, f"{where}[{i}]", key, MAX_ID if slugs else None)
+        if slugs and not SLUG.match(text):
+            raise _Invalid(f"{where}[{i}]", f"{text!r} is not a lowercase slug id")
+        if slugs and text in out:
+            raise _Invalid(f"{where}[{i}]", f"{text!r} is listed twice")
+        out.append(text)
+    return tuple(out)
+
+
+def _quoted(value: Any) -> str:
+    """A value for a message: a scalar quoted and cut short, anything else by its kind (a YAML
+    alias can make a list vast)."""
+    return clipped(repr(value), 80) if isinstance(value, (str, int, float)) else _kind(value)
 
 
 def _kind(value: Any) -> str:
@@ -313,11 +348,11 @@ def _checklist(entry: _Entry) -> tuple[ChecklistGroup, ...]:
         )
     groups = []
     for title, items in raw.items():
-        group = _Entry({"items": items}, entry.at("checklist"), ("items",))
+        name = _text(str(title), entry.at("checklist"), "title")
+        where = f"{entry.at('checklist')}.{name}"
         if not isinstance(items, list):
-            raise _Invalid(f"{entry.at('checklist')}.{title}", f"expected a list of points, got {_kind(items)}")
-        points = group.texts("items")
-        groups.append(ChecklistGroup(str(title), points))
+            raise _Invalid(where, f"expected a list of points, got {_kind(items)}")
+        groups.append(ChecklistGroup(name, _texts(items, where, "checklist")))
     return tuple(groups)
 
 

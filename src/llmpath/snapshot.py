@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .files import MAX_ROADMAP_BYTES, MAX_SNAPSHOT_BYTES, read_regular, write_atomically
 from .paths import Paths
 
 FORMAT = 2
@@ -41,14 +40,16 @@ def database_signature(paths: Paths) -> list[Any]:
 
 
 def roadmap_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The roadmap file's SHA-256; an OSError (files.Refused among them) when it cannot be read."""
+    return hashlib.sha256(read_regular(path, MAX_ROADMAP_BYTES)).hexdigest()
 
 
 def read_valid(paths: Paths) -> dict[str, Any] | None:
     """The snapshot if it is current, else None: missing, damaged, written by another llmpath
-    version or schema, older than the store, or made from a roadmap file that has changed since."""
+    version or schema, older than the store, or made from a roadmap file that has changed since.
+    A snapshot that is not a regular file (a FIFO, say) is stale too: the next write replaces it."""
     try:
-        data = json.loads(paths.snapshot.read_bytes())
+        data = json.loads(read_regular(paths.snapshot, MAX_SNAPSHOT_BYTES))
         current = (
             data.get("format") == FORMAT
             and data["llmpath"] == __version__
@@ -59,23 +60,9 @@ def read_valid(paths: Paths) -> dict[str, Any] | None:
             # cannot miss an edit.
             and data["roadmap_file"]["digest"] == roadmap_digest(paths.roadmap)
         )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
     return data if current else None
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write through a temporary file and os.replace, so readers never see half a file."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def write(paths: Paths, data: dict[str, Any]) -> None:

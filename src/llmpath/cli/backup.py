@@ -42,22 +42,26 @@ def export(
         state = state_of(ctx)
         text = checklist(state, state.track(track))
     else:
+        from ..safetext import json_text
         from ..store import service
 
-        text = json.dumps(service.export_document(paths_of(ctx)), indent=2, ensure_ascii=False) + "\n"
+        # The same data, with anything a terminal acts on escaped: the file may be printed or paged.
+        text = json_text(json.dumps(service.export_document(paths_of(ctx)), indent=2, ensure_ascii=False)) + "\n"
     if output is None:
         sys.stdout.write(text)
         return
-    from ..snapshot import write_atomically
+    from ..files import Refused, write_through
 
     target = output.expanduser()
     try:
-        write_atomically(target, text)
+        write_through(target, text)
+    except Refused as error:
+        raise UsageError(f"{target} {error}; give a file path for the export") from None
     except OSError as error:
         raise StoreError(f"cannot write {target}: {error.strerror}") from None
     except ValueError:
         raise UsageError(f"{str(target)!r} is not a usable file name") from None
-    typer.echo(f"Wrote {target}", err=True)
+    say(f"Wrote {target}", err=True)
 
 
 @handle_errors
@@ -71,28 +75,27 @@ def import_file(
     Example:
       llmpath import ~/llmpath-backup.json
     """
-    from ..exchange import validate
+    from .. import exchange
+    from ..files import MAX_IMPORT_BYTES, Refused, read_at_most, read_regular
     from ..store import service
 
     name = "standard input" if source == "-" else source
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).expanduser().read_text(encoding="utf-8")
+        if source == "-":
+            content = read_at_most(sys.stdin.buffer, MAX_IMPORT_BYTES)
+        else:
+            content = read_regular(Path(source).expanduser(), MAX_IMPORT_BYTES)
     except FileNotFoundError:
         raise UsageError(f"{name}: no such file") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{name}: not UTF-8 text; give a file written by `llmpath export`") from None
+    except Refused as error:
+        other = "" if source == "-" else ", or - to read standard input"
+        raise UsageError(f"{name}: {error}; give a file written by `llmpath export`{other}") from None
     except OSError as error:
         raise UsageError(f"{name}: cannot read it: {error.strerror}") from None
     except ValueError:  # a NUL byte in the name
         raise UsageError(f"{name!r} is not a usable file name") from None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise UsageError(
-            f"{name}: not JSON (line {error.lineno}, column {error.colno}: {error.msg}); nothing was imported"
-        ) from None
-    try:
-        records = validate(data)
+        records = exchange.parse(content)
     except UsageError as error:
         raise UsageError(f"{name}: {error}; nothing was imported") from None
     added, _ = service.import_records(paths_of(ctx), records)

@@ -52,7 +52,7 @@ def handle_errors(command: F) -> F:
     return run  # type: ignore[return-value]
 
 
-def say(text: str, indent: str = "", first: str = "") -> None:
+def say(text: str, indent: str = "", first: str = "", err: bool = False) -> None:
     """Print a message wrapped to the terminal (80 columns when not a terminal), shown visibly:
     messages quote titles, names and paths that came from elsewhere."""
     import shutil
@@ -67,7 +67,8 @@ def say(text: str, indent: str = "", first: str = "") -> None:
             subsequent_indent=indent,
             break_on_hyphens=False,
             break_long_words=False,
-        )
+        ),
+        err=err,
     )
 
 

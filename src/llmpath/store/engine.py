@@ -19,6 +19,7 @@ from sqlalchemy import URL, Engine, create_engine, event, exc
 
 from ..badge_rebuild import connect_read_only
 from ..errors import StoreError
+from ..files import Refused, create_private, open_regular
 from . import migrations
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -32,7 +33,7 @@ def ensure_data_dir(data_dir: Path) -> None:
     if data_dir.exists() and not data_dir.is_dir():
         raise StoreError(f"{data_dir} is not a directory; point LLMPATH_HOME at a directory")
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # a new one: the learner's eyes only
     except OSError as error:
         raise StoreError(
             f"cannot create the data directory {data_dir}: {error.strerror}; set LLMPATH_HOME to a writable directory"
@@ -46,8 +47,10 @@ def check_database_file(database: Path) -> None:
     if not database.exists():
         return
     try:
-        with database.open("rb") as handle:
+        with open_regular(database) as handle:
             header = handle.read(len(SQLITE_HEADER))
+    except Refused as error:
+        raise StoreError(f"{database} {error}; {RECOVERY_HINT}") from None
     except OSError as error:
         raise StoreError(f"cannot read {database}: {error.strerror}") from None
     if header and SQLITE_HEADER.startswith(header) and header != SQLITE_HEADER:
@@ -78,6 +81,7 @@ def backup(database: Path, reason: str) -> Path:
     """A consistent copy of the database beside it, using SQLite's online backup."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = database.with_name(f"{database.name}.{reason}-{stamp}.bak")
+    create_private(target)  # SQLite keeps the mode of the file it opens
     source = sqlite3.connect(database)
     try:
         copy = sqlite3.connect(target)
@@ -109,6 +113,8 @@ def open_engine(data_dir: Path, database: Path) -> Engine:
     existed = database.exists() and database.stat().st_size > 0
     if existed:
         _refuse_foreign(database)
+    else:
+        create_private(database)  # SQLite gives its -wal and -shm files the database's mode
     engine = create_engine(URL.create("sqlite", database=str(database)))  # URL.create: any character in the path
     _configure(engine)
     with database_errors(database):
