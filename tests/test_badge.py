@@ -1,12 +1,17 @@
-"""The prompt badge: its text, week rollover, its cache, the shell snippets and what it imports."""
+"""The prompt badge and `llmpath shell-init`: text, week rollover, the cache, hostile data, files
+that are not files, and what the light paths import. The snippets in real shells are in
+test_prompt_shells.py."""
 
 import os
-import shutil
+import sqlite3
 import subprocess
 import sys
 import time
 
 import pytest
+from hostile import ESCAPES, INVISIBLE, SHELL, hostile_text, leaked
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from llmpath import badge
 from llmpath.paths import platform_data_dir
@@ -128,95 +133,202 @@ def test_the_fast_path_imports_almost_nothing(cli, llmpath_home):
         capture_output=True,
         text=True,
     )
-    assert run.stderr.strip() == "['llmpath', 'llmpath.badge', 'llmpath.entry']"
+    assert run.stderr.strip() == "['llmpath', 'llmpath.badge', 'llmpath.entry', 'llmpath.safetext']"
 
 
 def test_the_badge_finds_the_same_default_directory_as_platformdirs(monkeypatch, tmp_path):
+    assert badge.default_data_dir() == str(platform_data_dir())
     monkeypatch.delenv("LLMPATH_HOME")
-    assert badge.data_dir() == str(platform_data_dir())
+    assert badge.data_dir() == badge.default_data_dir() == str(platform_data_dir())
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    assert badge.data_dir() == str(platform_data_dir())
+    assert badge.data_dir() == badge.default_data_dir() == str(platform_data_dir())
 
 
-# --- shell snippets -----------------------------------------------------------------------------------
+def test_the_file_tells_fish_when_its_week_ends(cli, llmpath_home):
+    cli("done", "math-foundations")
+    fields = badge.read_cache(str(llmpath_home / "badge.txt"))
+    written = (llmpath_home / "badge.txt").stat().st_mtime
+    # One second before the next local Monday, 00:00 (the value is rounded down).
+    end = time.localtime(written + int(fields["week_ends_in"]) + 1)
+    assert (end.tm_wday, end.tm_hour, end.tm_min) == (0, 0, 0)
+    assert 0 < int(fields["week_ends_in"]) <= 7 * 86400
+    assert badge.seconds_left_in("2020-W01") == 0  # a week that is over has no time left
 
 
-def snippet(cli, shell, *args):
-    return cli("shell-init", shell, *args).stdout
+# --- hostile data --------------------------------------------------------------------------------
+
+NUMBERS = {"percent": 1, "done": 1, "total": 2, "papers": 1, "target": 2}
 
 
-@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
-def test_snippets_pass_the_shells_syntax_check(cli, tmp_path, shell):
-    if not shutil.which(shell):
-        pytest.skip(f"{shell} is not installed")
-    path = tmp_path / f"snippet.{shell}"
-    path.write_text(snippet(cli, shell, "--format", '{track} "$HOME" `x` \\ {percent}%'))
-    check = subprocess.run([shell, "-n", str(path)], capture_output=True, text=True)
-    assert check.returncode == 0, check.stderr
+def assert_printable_ascii(text):
+    assert all(" " <= char <= "~" for char in text), repr(text)
 
 
-def bash_prompt(home, snippet_text, prompt="$ "):
-    script = f'PS1={prompt!r}\n{snippet_text}\n_llmpath_badge\nprintf "%s" "${{PS1@P}}"'
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=hostile_text)
+@example(text="".join(ESCAPES + INVISIBLE + SHELL) + "\n" + "line\nbreak")
+def test_no_title_puts_a_control_character_into_the_file_or_the_badge(tmp_path, text):
+    path = str(tmp_path / "badge.txt")
+    badge.write_cache(path, {"track": text, "next": text, "week": badge.current_week(), **NUMBERS}, "sig")
+    written = open(path, encoding="utf-8").read()
+    assert not leaked(written) and len(written.splitlines()) == 13, written
+    fields = badge.read_cache(path)
+    assert_printable_ascii(fields["track_ascii"] + fields["next_ascii"])
+    for template in ("{track} {next}", "\x1b[2J{next}\u202e\n"):
+        assert not leaked(badge.render(fields, template, ascii_only=False))
+        assert_printable_ascii(badge.render(fields, template, ascii_only=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=hostile_text)
+def test_a_badge_file_written_by_something_else_is_shown_visibly(text):
+    fields = {"track": text, "next": text, "week": badge.current_week(), "db": "sig"} | NUMBERS
+    assert not leaked(badge.render(fields, "{track}: {next} {percent}%", ascii_only=False))
+    assert_printable_ascii(badge.render(fields, "{track}: {next} {percent}%", ascii_only=True))
+
+
+def tamper(home, text):
+    """What someone with the store in hand could do: hostile text after every topic and module title."""
+    with sqlite3.connect(home / "llmpath.db") as database:
+        database.execute("UPDATE topic SET title = title || ?", (text,))
+        database.execute("UPDATE module SET title = title || ?", (text,))
+    database.close()
+
+
+@pytest.mark.parametrize("path", ["write", "rebuild"])
+def test_hostile_titles_in_the_store_reach_neither_the_file_nor_the_badge(cli, llmpath_home, path):
+    cli("done", "math-foundations")
+    text = "".join(ESCAPES + INVISIBLE + SHELL)
+    tamper(llmpath_home, text)
+    if path == "write":
+        cli("start", "classical-ml")  # a change writes the file from the store
+    else:
+        (llmpath_home / "badge.txt").unlink()  # the badge rebuilds it with sqlite3
+    template = "{track} {next}"
+    shown = run_badge(llmpath_home, "--format", template).stdout
+    assert "␛]0;pwned␇" in shown and not leaked(shown), shown
+    assert_printable_ascii(run_badge(llmpath_home, "--format", template, "--ascii").stdout.rstrip("\n"))
+    assert not leaked((llmpath_home / "badge.txt").read_text(encoding="utf-8"))
+
+
+def test_a_hostile_track_in_the_store_is_shown_visibly(cli, llmpath_home):
+    cli("done", "math-foundations")
+    with sqlite3.connect(llmpath_home / "llmpath.db") as database:
+        database.execute("UPDATE meta SET value = ? WHERE key = 'default_track'", ("\x1b]0;pwned\x07",))
+        database.execute("DELETE FROM setting WHERE key = 'active_track'")
+    database.close()
+    (llmpath_home / "badge.txt").unlink()
+    assert run_badge(llmpath_home, "--format", "{track}").stdout == "␛]0;pwned␇\n"
+
+
+# --- what stands where the file should be --------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "device"])
+def test_a_badge_file_that_is_not_a_file_never_holds_up_the_badge(cli, llmpath_home, kind):
+    cli("done", "math-foundations")
+    cache = llmpath_home / "badge.txt"
+    expected = run_badge(llmpath_home).stdout
+    cache.unlink()
+    if kind == "fifo":
+        os.mkfifo(cache)
+    elif kind == "directory":
+        cache.mkdir()
+    else:
+        cache.symlink_to("/dev/zero")
+    result = run_badge(llmpath_home, timeout=20)
+    assert (result.returncode, result.stdout, result.stderr) == (0, expected, "")
+    if kind != "directory":  # replaced atomically by a rebuilt file; a directory cannot be
+        assert cache.is_file() and not cache.is_symlink() and badge.read_cache(str(cache))
+
+
+def test_a_store_that_is_not_a_file_never_holds_up_the_badge(llmpath_home):
+    llmpath_home.mkdir(parents=True)
+    os.mkfifo(llmpath_home / "llmpath.db")
+    result = run_badge(llmpath_home, timeout=20)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_an_older_badge_file_format_is_rebuilt(cli, llmpath_home):
+    cli("done", "math-foundations")
+    cache = llmpath_home / "badge.txt"
+    expected = run_badge(llmpath_home).stdout
+    cache.write_text(cache.read_text().replace(badge.FORMAT_LINE, "llmpath-badge 1"))
+    assert run_badge(llmpath_home).stdout == expected
+    assert cache.read_text().startswith(badge.FORMAT_LINE + "\n")
+
+
+# --- llmpath shell-init, without the Typer app ---------------------------------------------------
+
+
+def run_entry(*args, **env):
+    """`llmpath ARGS` as the console script runs it, in a fresh interpreter."""
+    code = "import sys; from llmpath.entry import main; sys.argv[0] = 'llmpath'; sys.exit(main())"
     return subprocess.run(
-        ["bash", "--norc", "-c", script], env=os.environ | {"LLMPATH_HOME": str(home)}, capture_output=True, text=True
-    ).stdout
-
-
-def test_bash_puts_the_badge_into_the_prompt(cli, llmpath_home):
-    text = snippet(cli, "bash")
-    assert bash_prompt(llmpath_home, text) == "$ "  # no cache yet: nothing
-    cli("done", "math-foundations")
-    cli("papers", "log", "lora")
-    assert bash_prompt(llmpath_home, text) == "[llm 1% 1/2 papers] $ "
-
-
-def test_bash_snippet_keeps_template_text_literal(cli, llmpath_home):
-    cli("done", "math-foundations")
-    text = snippet(cli, "bash", "--format", '{track} "$HOME" `echo hacked` \\ {percent}%')
-    assert bash_prompt(llmpath_home, text) == '[developer "$HOME" `echo hacked` \\ 1%] $ '
-
-
-def test_bash_snippet_starts_a_new_week_at_zero(cli, llmpath_home):
-    cli("papers", "log", "lora")
-    cache = llmpath_home / "badge.txt"
-    cache.write_text(cache.read_text().replace(time.strftime("week=%G-W%V"), "week=2020-W01"))
-    assert bash_prompt(llmpath_home, snippet(cli, "bash")) == "[llm 0% 0/2 papers] $ "
-
-
-def test_bash_snippet_never_evaluates_the_cache(cli, llmpath_home):
-    cli("done", "math-foundations")
-    cache = llmpath_home / "badge.txt"
-    cache.write_text(cache.read_text().replace("track=developer", "track=$(touch pwned)"))
-    prompt = bash_prompt(llmpath_home, snippet(cli, "bash", "--format", "{track}"))
-    assert prompt == "[$(touch pwned)] $ " and not (llmpath_home / "pwned").exists()
-
-
-@pytest.mark.skipif(not shutil.which("zsh"), reason="zsh is not installed")
-def test_zsh_puts_the_badge_into_the_prompt(cli, llmpath_home):
-    cli("done", "math-foundations")
-    script = f'PROMPT="%# "\n{snippet(cli, "zsh")}\n_llmpath_badge\nprint -rn -- "${{(%)PROMPT}}"'
-    out = subprocess.run(
-        ["zsh", "-f", "-c", script],
-        env=os.environ | {"LLMPATH_HOME": str(llmpath_home)},
-        capture_output=True,
-        text=True,
-    ).stdout
-    assert out.startswith("[llm 1% 0/2 papers] ")
-
-
-@pytest.mark.skipif(not shutil.which("fish"), reason="fish is not installed")
-def test_fish_shows_the_badge(cli, llmpath_home):
-    cli("done", "math-foundations")
-    script = snippet(cli, "fish", "--format", "{track}: {percent}% {{x}}") + "\nfish_right_prompt"
-    out = subprocess.run(
-        ["fish", "--no-config", "-c", script],
-        env=os.environ | {"LLMPATH_HOME": str(llmpath_home)},
-        capture_output=True,
-        text=True,
+        [sys.executable, "-c", code, *args], env=os.environ | env, capture_output=True, text=True, timeout=60
     )
-    assert out.stdout == "developer: 1% {x}", out.stderr
 
 
-def test_shell_init_refuses_unknown_shells_and_templates(cli):
-    assert "choose bash, zsh or fish" in cli("shell-init", "tcsh", code=2).stderr
-    assert "unknown field {nope}" in cli("shell-init", "bash", "--format", "{nope}", code=2).stderr
+FORMS = [
+    ["bash"],
+    ["ZSH"],
+    ["fish", "--ascii"],
+    ["bash", "--format", "{track} · {next} ✦ $(touch x) `y` '\\\" %{{}}", "--ascii"],
+    ["zsh", "--format=\x1b[2J{percent}%\n\u202e"],
+    ["fish", "--ascii", "--format", "--ascii"],
+    ["tcsh"],
+    ["bash", "--format", "{nope}"],
+    ["bash", "--format", "{\x1b[31m}"],
+    ["zsh", "--format", "{"],
+    ["bash", "--format"],
+    ["bash", "extra"],
+    ["--ascii", "bash"],
+    ["bash", "--help"],
+    [],
+]
+
+
+@pytest.mark.parametrize("args", FORMS, ids=[" ".join(form) or "none" for form in FORMS])
+def test_shell_init_prints_exactly_what_the_command_prints(cli, monkeypatch, tmp_path, args):
+    # A data directory whose name holds everything a shell could read as code.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "$(touch x) `y` 'q' \"d\" } a\nb é"))
+    fast = run_entry("shell-init", *args)
+    typer = cli("shell-init", *args, code=None)
+    assert (fast.returncode, fast.stderr) == (typer.exit_code, typer.stderr)
+    if "--help" in args:  # the Typer app's own answer, wrapped to another width
+        assert fast.stdout.split() == typer.stdout.split()
+    else:
+        assert fast.stdout == typer.stdout
+    assert "Traceback" not in fast.stderr and not leaked(fast.stdout + fast.stderr)
+    if fast.returncode:
+        assert len(fast.stderr.splitlines()) == 1 or fast.stderr.startswith("Usage:")
+    else:
+        assert fast.stdout.isascii()  # every other character written as an escape
+
+
+def test_shell_init_errors_are_one_line_with_status_2():
+    for args, message in [
+        (["tcsh"], "error: no snippet for 'tcsh'; choose bash, zsh or fish\n"),
+        (["bash", "--format", "{nope}"], "error: --format '{nope}' has an unknown field {nope}; use only "),
+    ]:
+        result = run_entry("shell-init", *args)
+        assert result.returncode == 2 and result.stdout == "" and result.stderr.startswith(message), result.stderr
+        assert len(result.stderr.splitlines()) == 1
+
+
+def test_shell_init_imports_no_heavy_library():
+    code = (
+        "import sys; from llmpath.entry import main; sys.argv = ['llmpath', 'shell-init', 'zsh', '--format', '{next} ✦']; "
+        f"main(); print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}), file=sys.stderr)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.stdout.startswith("# llmpath prompt badge for zsh") and run.stderr.strip() == "[]", run.stderr
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1))
+def test_any_text_is_quoted_into_plain_ascii(name):
+    from llmpath.shell import quoted
+
+    for shell in ("bash", "zsh", "fish"):
+        assert quoted(name, shell).isascii() and quoted(name, shell).isprintable()

@@ -1,23 +1,32 @@
 """`llmpath badge`: one short line for a shell prompt, for example `llm 37% 1/2 papers`.
 
 A prompt runs this before every line the learner types, so it must add almost nothing to the
-interpreter's own start: it imports only `os`, `sys` and `time` (not pathlib, json or datetime,
-and none of typer, rich, sqlmodel, pydantic, yaml or platformdirs), reads the small badge file
-that every command changing progress or settings refreshes, and prints. When that file is
+interpreter's own start: it imports only `os`, `stat`, `sys` and `time`, all loaded with the
+interpreter itself (not pathlib, json or datetime, and none of typer, rich, sqlmodel, pydantic,
+yaml or platformdirs), and llmpath.safetext, which imports nothing. It reads the small badge
+file that every command changing progress or settings refreshes, and prints. When that file is
 missing, damaged or older than the database, it is rebuilt from the store with the standard
 library's sqlite3 (llmpath.badge_rebuild); failing that, the badge prints nothing. A prompt must
 never show an error, so every failure ends in silence and exit status 0.
+
+Topic titles are data: they are made visible (llmpath.safetext) when the file is written, and
+again when it is shown, since the file may have been written by something else.
 """
 
 import os
+import stat
 import sys
 import time
 
+from .safetext import ascii_text, visible
+
 BADGE_NAME = "badge.txt"
 DATABASE_NAME = "llmpath.db"
-FORMAT_LINE = "llmpath-badge 1"
+FORMAT_LINE = "llmpath-badge 2"  # 2: values made visible; ASCII copies and week_ends_in added
 DEFAULT_TEMPLATE = "llm {percent}% {papers}/{target} papers"
+MAX_BYTES = 64 * 1024  # many times the badge file's size: read no further, whatever is there
 FIELDS = ("track", "percent", "done", "total", "papers", "target", "next")
+TEXT_FIELDS = ("track", "next")  # the others are numbers
 USAGE = """Usage: llmpath badge [--format TEMPLATE] [--ascii]
 
   Print one short line for a shell prompt: progress of the active track and this week's papers
@@ -25,7 +34,7 @@ USAGE = """Usage: llmpath badge [--format TEMPLATE] [--ascii]
 
   --format TEMPLATE  Fields: {percent} {done} {total} {track} {papers} {target} {next}
                      (default: "llm {percent}% {papers}/{target} papers")
-  --ascii            Leave out any character that is not ASCII.
+  --ascii            Leave out any character that is not printable ASCII.
 
   Example:
     llmpath badge --format "{track} {percent}% · next: {next}"
@@ -33,14 +42,17 @@ USAGE = """Usage: llmpath badge [--format TEMPLATE] [--ascii]
 
 
 def data_dir():
-    """LLMPATH_HOME, else the platform's user data directory, as platformdirs names it.
+    """LLMPATH_HOME, else the platform's user data directory."""
+    home = os.environ.get("LLMPATH_HOME")
+    return os.path.expanduser(home) if home else default_data_dir()
+
+
+def default_data_dir():
+    """The platform's user data directory for llmpath, whatever LLMPATH_HOME says.
 
     Mirrors platformdirs' user_data_dir for llmpath without importing it; a test keeps the two
     in agreement.
     """
-    home = os.environ.get("LLMPATH_HOME")
-    if home:
-        return os.path.expanduser(home)
     if sys.platform == "win32":
         base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~\\AppData\\Local")
         return os.path.join(base, "llmpath")
@@ -55,19 +67,29 @@ def database_signature(database):
     parts = []
     for path in (database, database + "-wal"):
         try:
-            stat = os.stat(path)
+            info = os.stat(path)
         except OSError:
             parts.append("-")
             continue
-        parts.append("-" if path.endswith("-wal") and not stat.st_size else f"{stat.st_size}:{stat.st_mtime_ns}")
+        parts.append("-" if path.endswith("-wal") and not info.st_size else f"{info.st_size}:{info.st_mtime_ns}")
     return ",".join(parts)
 
 
 def read_cache(path):
-    """The badge file's fields, or None when it is missing or damaged."""
+    """The badge file's fields, or None when it is missing, damaged or not a regular file.
+
+    Opened without waiting and read only when it is a regular file, and then only so far: a FIFO,
+    a device or a huge file in its place must never hold up a prompt.
+    """
     try:
-        with open(path, encoding="utf-8") as handle:
-            lines = handle.read().splitlines()
+        # Windows has no O_NONBLOCK, and no FIFO can take a file's place there.
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(handle).st_mode):
+                return None
+            lines = os.read(handle, MAX_BYTES).decode("utf-8").splitlines()
+        finally:
+            os.close(handle)
     except (OSError, UnicodeDecodeError):
         return None
     if not lines or lines[0] != FORMAT_LINE:
@@ -82,13 +104,36 @@ def current_week():
     return time.strftime("%G-W%V", time.localtime())
 
 
+def seconds_left_in(week):
+    """Seconds from now until the local midnight that ends ISO week `week`; 0 unless it is this week."""
+    now = time.time()
+    today = time.localtime(now)
+    if time.strftime("%G-W%V", today) != week:
+        return 0
+    days = 7 - today.tm_wday  # to next Monday; mktime carries a day past the month's end
+    monday = time.mktime((today.tm_year, today.tm_mon, today.tm_mday + days, 0, 0, 0, 0, 0, -1))
+    return max(0, int(monday - now))
+
+
+def shown(text, ascii_only=False):
+    """`text` made visible, or cut to printable ASCII with `ascii_only`."""
+    return ascii_text(text) if ascii_only else visible(text)
+
+
+def one_line(text):
+    return " ".join(text.split())
+
+
 def write_cache(path, fields, signature):
-    """Write the badge file atomically; fields hold one line each."""
+    """Write the badge file atomically, one visible line for each value."""
     import tempfile
 
-    values = {name: " ".join(str(fields[name]).split()) for name in (*FIELDS, "week")}
-    # For shell snippets set up with --ascii, which cannot filter text themselves.
-    values["next_ascii"] = values["next"].encode("ascii", "ignore").decode("ascii")
+    values = {name: one_line(shown(str(fields[name]))) for name in (*FIELDS, "week")}
+    # For the shell snippets, which can neither filter text nor tell the time without a process:
+    # --ascii shows track_ascii and next_ascii, and fish compares the file's age with week_ends_in.
+    for name in TEXT_FIELDS:
+        values[name + "_ascii"] = one_line(shown(values[name], ascii_only=True))
+    values["week_ends_in"] = seconds_left_in(values["week"])
     lines = [FORMAT_LINE, *(f"{name}={value}" for name, value in values.items()), f"db={signature}"]
     handle, temp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".badge.", suffix=".tmp")
     try:
@@ -106,13 +151,15 @@ def render(fields, template, ascii_only):
     if fields["week"] != current_week():
         values["papers"] = "0"  # a new week starts at zero, whether or not a command ran since Monday
     text = template.format(**values)
-    if ascii_only:
-        text = text.encode("ascii", "ignore").decode("ascii")
-    return " ".join(text.split())
+    return one_line(shown(text, ascii_only))
 
 
 def parse(args):
-    """(template, ascii_only, wants_help); raises ValueError on anything else."""
+    """(template, ascii_only, wants_help); raises ValueError on an unknown option.
+
+    The template is checked apart (check_template), so that `llmpath shell-init` can tell an
+    option it does not know from a template it refuses.
+    """
     template, ascii_only, wants_help = DEFAULT_TEMPLATE, False, False
     rest = list(args)
     while rest:
@@ -127,13 +174,13 @@ def parse(args):
             template = arg[len("--format=") :]
         else:
             raise ValueError(f"unknown option {arg!r}")
-    if template != DEFAULT_TEMPLATE:
-        check_template(template)
     return template, ascii_only, wants_help
 
 
 def check_template(template):
     """Refuse anything but literal text and bare {field} names: the shell snippets can do no more."""
+    if template == DEFAULT_TEMPLATE:
+        return  # known good, and a prompt then does not import string
     import string
 
     known = ", ".join("{" + f + "}" for f in FIELDS)
@@ -145,14 +192,14 @@ def check_template(template):
         ) from None
     for _literal, field, spec, conversion in parsed:
         if field is not None and (field not in FIELDS or spec or conversion):
-            raise ValueError(f"--format {template!r} has an unknown field {{{field}}}; use only {known}")
+            raise ValueError(f"--format {template!r} has an unknown field {{{shown(field)}}}; use only {known}")
 
 
 def badge_line(template=DEFAULT_TEMPLATE, ascii_only=False):
     """The badge text, or "" when there is no store yet or nothing can be read."""
     directory = data_dir()
     database = os.path.join(directory, DATABASE_NAME)
-    if not os.path.exists(database):
+    if not os.path.isfile(database):  # sqlite3 would wait for good on a FIFO in its place
         return ""
     cache = os.path.join(directory, BADGE_NAME)
     fields = read_cache(cache)
@@ -168,6 +215,7 @@ def badge_line(template=DEFAULT_TEMPLATE, ascii_only=False):
 def main(args):
     try:
         template, ascii_only, wants_help = parse(args)
+        check_template(template)
     except ValueError as problem:
         # A mistake in how the badge is set up, shown once while setting it up; everything that
         # can go wrong at prompt time is silent.

@@ -5,10 +5,12 @@ import sys
 
 def tolerate_any_encoding() -> None:
     """Let stdout and stderr replace what their encoding cannot show (PYTHONIOENCODING=ascii,
-    cp1252, LANG=C) instead of raising after a change was already saved."""
+    cp1252, LANG=C) instead of raising after a change was already saved. A handler the user chose
+    (PYTHONIOENCODING=utf-8:backslashreplace) is kept; the C locale's surrogateescape raises like
+    strict does for any character outside its encoding."""
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None and getattr(stream, "errors", "strict") == "strict":
+        if reconfigure is not None and getattr(stream, "errors", "strict") in ("strict", "surrogateescape"):
             reconfigure(errors="replace")
 
 
@@ -20,6 +22,13 @@ def main() -> int | None:
         from .badge import main as badge
 
         return badge(args[1:])
+    if args[:1] == ["shell-init"]:
+        # Runs at every shell start. Other forms (--help, a mistyped option) are the Typer app's.
+        from . import shell
+
+        request = shell.parse(args[1:])
+        if request is not None:
+            return shell.main(*request)
     if args == ["--version"]:
         from . import __version__
 

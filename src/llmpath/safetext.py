@@ -20,7 +20,7 @@ MAX_SHOWN = 2000  # characters of one value shown on one line before it is cut w
 
 _PICTURE_BASE = 0x2400  # U+2400..U+241F picture the C0 controls; U+2421 pictures DEL
 # Characters that reorder or hide text without being controls in the C0/C1 sense.
-_INVISIBLE = (
+_INVISIBLE = frozenset(
     [0x061C, 0x115F, 0x1160, 0x180E, 0x200B, 0x200E, 0x200F, 0x2028, 0x2029, 0x3164, 0xFEFF, 0xFFA0]
     + list(range(0x202A, 0x202F))  # LRE, RLE, PDF, LRO, RLO
     + list(range(0x2060, 0x2070))  # word joiner, invisible operators, LRI, RLI, FSI, PDI, deprecated formats
@@ -28,28 +28,42 @@ _INVISIBLE = (
 )
 
 
-def _code(char: int) -> str:
-    return f"<U+{char:04X}>"
+def _needs_code(code: int) -> bool:
+    """C1 controls, invisible characters and lone surrogates (which no encoding can write)."""
+    return 0x80 <= code < 0xA0 or code in _INVISIBLE or 0xD800 <= code < 0xE000
 
 
-def _build_table(keep_newlines: bool) -> dict[int, str]:
-    table = {c: chr(_PICTURE_BASE + c) for c in range(0x20)}
-    table[0x7F] = "\u2421"
-    table[0x09] = " "
-    if keep_newlines:
-        del table[0x0A]
-    for c in range(0x80, 0xA0):
-        table[c] = _code(c)
-    for c in _INVISIBLE:
-        table[c] = _code(c)
-    for c in range(0xD800, 0xE000):  # lone surrogates cannot be encoded at all
-        table[c] = _code(c)
-    return table
+class _Table(dict):
+    """A str.translate table filled in as characters are met.
+
+    Building a table of every unsafe character up front costs milliseconds at import, which the
+    prompt badge cannot afford; this one costs one lookup per distinct character ever seen.
+    """
+
+    def __init__(self, replace) -> None:  # noqa: ANN001 - a function of one code point
+        super().__init__()
+        self.replace = replace
+
+    def __missing__(self, code: int) -> str:
+        self[code] = value = self.replace(code)
+        return value
 
 
-_ONE_LINE = _build_table(keep_newlines=False)
-_BODY = _build_table(keep_newlines=True)
-_JSON = {c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0), *_INVISIBLE, *range(0xD800, 0xE000))}
+def _shown(code: int, keep_newlines: bool) -> str:
+    if code == 0x0A and keep_newlines:
+        return "\n"
+    if code == 0x09:
+        return " "
+    if code < 0x20:
+        return chr(_PICTURE_BASE + code)
+    if code == 0x7F:
+        return "\u2421"
+    return f"<U+{code:04X}>" if _needs_code(code) else chr(code)
+
+
+_ONE_LINE = _Table(lambda code: _shown(code, keep_newlines=False))
+_BODY = _Table(lambda code: _shown(code, keep_newlines=True))
+_JSON = _Table(lambda code: f"\\u{code:04x}" if code == 0x7F or _needs_code(code) else chr(code))
 
 
 def visible(text: object, newlines: bool = False) -> str:

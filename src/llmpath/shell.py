@@ -1,149 +1,288 @@
-"""Prompt snippets for `llmpath shell-init`: the badge in bash, zsh and fish without Python.
+"""`llmpath shell-init`: snippets that put the badge into bash, zsh and fish prompts without Python.
 
 Each snippet reads the badge file with shell builtins at every prompt, so a prompt costs no
 Python start. The template becomes shell code here, once: `{percent}` turns into a variable,
-everything else into quoted text, so nothing the file holds is ever evaluated by the shell.
+everything else into quoted text, so nothing the file or the template holds is ever evaluated.
+
+The console script runs `llmpath shell-init SHELL [--format T] [--ascii]` from llmpath.entry
+before the Typer app is imported (a shell runs it at every start), so this module, like
+llmpath.badge, imports only the standard library's lightest parts.
 """
 
-from __future__ import annotations
-
-import re
+import itertools
+import os
 import string
+import sys
 
-from .badge import BADGE_NAME, FIELDS
+from . import badge
 
-SHELLS = ("bash", "zsh", "fish")
-CACHED = (*FIELDS, "next_ascii", "week")
-
-
-def _pieces(template: str, ascii_only: bool) -> list[tuple[str, str]]:
-    """The template as ('text', literal) and ('field', name) pieces, read as str.format reads it
-    (so `{{` is a brace), the way `llmpath badge --format` reads it."""
-    if ascii_only:
-        template = template.encode("ascii", "ignore").decode("ascii")
-    pieces = []
-    for literal, field, _spec, _conversion in string.Formatter().parse(template):
-        pieces.append(("text", literal))
-        if field is not None:
-            pieces.append(("field", "next_ascii" if ascii_only and field == "next" else field))
-    return [p for p in pieces if p[1]]
+# The badge file's lines a snippet reads.
+CACHED = (*badge.FIELDS, *(name + "_ascii" for name in badge.TEXT_FIELDS), "week", "week_ends_in")
 
 
-def _shell_word(pieces: list[tuple[str, str]], expansion: str, specials: str) -> str:
-    """One shell word of adjacent double-quoted parts: each literal with `specials` escaped, each
-    field as `expansion` of its variable. Separate parts also end a variable's name in fish,
-    which has no ${name}."""
-    parts = []
-    for kind, value in pieces:
-        if kind == "field":
-            parts.append('"' + expansion.format("_lp_" + value) + '"')
+def quoted(text, shell):
+    """`text` as one word of `shell` that expands to exactly `text`.
+
+    Printable ASCII goes into single quotes; every other character is written as escapes of its
+    bytes (in the file-system encoding, so any directory name comes back byte for byte). The
+    snippet is then plain ASCII whatever the text holds, and no encoding or terminal can alter it.
+    """
+    words = []
+    for printable, run in itertools.groupby(text, lambda char: " " <= char <= "~"):
+        run = "".join(run)
+        if printable and shell == "fish":  # fish reads \\ and \' inside single quotes
+            words.append("'" + run.replace("\\", "\\\\").replace("'", "\\'") + "'")
+        elif printable:
+            words.append("'" + run.replace("'", "'\\''") + "'")
+        elif shell == "fish":
+            words.append("".join(f"\\X{byte:02x}" for byte in os.fsencode(run)))
         else:
-            parts.append('"' + re.sub(f"([{re.escape(specials)}])", r"\\\1", value) + '"')
-    return "".join(parts) or "''"
+            words.append("$'" + "".join(f"\\{byte:03o}" for byte in os.fsencode(run)) + "'")
+    return "".join(words) or "''"
 
 
-def _posix_text(pieces: list[tuple[str, str]]) -> str:
-    return _shell_word(pieces, "${{{}}}", '\\$`"')
+def _badge_word(template, ascii_only, shell):
+    """The template as one shell word: fields as variables, text quoted.
+
+    Read as str.format reads it (so `{{` is a brace), the way `llmpath badge --format` reads it,
+    and made visible (or printable ASCII) as `llmpath badge` shows it.
+    """
+    template = badge.shown(template, ascii_only)
+    variable = '"$_lp_{}"' if shell == "fish" else '"${{_lp_{}}}"'  # fish has no ${name}
+    words = []
+    for literal, field, _spec, _conversion in string.Formatter().parse(template):
+        if literal:
+            words.append(quoted(literal, shell))
+        if field is not None:
+            words.append(variable.format(field + "_ascii" if ascii_only and field in badge.TEXT_FIELDS else field))
+    return "".join(words) or "''"
 
 
-def _fish_text(pieces: list[tuple[str, str]]) -> str:
-    return _shell_word(pieces, "${}", '\\$"')
-
-
-def _single_quoted(text: str) -> str:
-    return "'" + text.replace("'", "'\\''") + "'"
-
-
-def snippet(shell: str, default_dir: str, template: str, ascii_only: bool) -> str:
-    pieces = _pieces(template, ascii_only)
-    cases = "|".join(CACHED)
-    fish_locals = "\n".join(f"    set -l _lp_{n} ''" for n in CACHED)
-    if shell == "bash":
-        return f"""# llmpath prompt badge for bash: add to ~/.bashrc with
+def _bash(file, text):
+    return f"""# llmpath prompt badge for bash: add to ~/.bashrc with
 #   eval "$(llmpath shell-init bash)"
 # Each prompt reads llmpath's badge file with builtins only (no Python); nothing shows without it.
+# The badge goes in front of PS1, also of a PS1 set after this or rebuilt at every prompt by a
+# theme. To place it yourself, put $_llmpath_badge_text into PS1 (in single quotes), e.g.
+#   PS1='\\w ${{_llmpath_badge_text:+($_llmpath_badge_text) }}\\$ '
 _llmpath_badge() {{
-    local last=$?  # handed back, so prompt commands after this one still see the user's status
+    # Sets _llmpath_badge_text from the badge file, or to nothing.
     _llmpath_badge_text=
-    local file="${{LLMPATH_HOME:-{default_dir}}}/{BADGE_NAME}" line key now
+    local file={file} line key now
+    [[ -n ${{LLMPATH_HOME-}} ]] && file=$LLMPATH_HOME/{badge.BADGE_NAME}
     local {" ".join(f"_lp_{n}=" for n in CACHED)}
-    [[ -r $file ]] || return $last
-    while IFS= read -r line; do
-        key=${{line%%=*}}
-        case $key in
-            {cases}) printf -v "_lp_$key" '%s' "${{line#*=}}" ;;
-        esac
-    done < "$file"
-    [[ -n $_lp_percent ]] || return $last
+    # Only a regular file: a FIFO or a device in its place would block the prompt.
+    [[ -f $file && -r $file ]] || return 0
+    {{
+        IFS= read -r line && [[ $line == {quoted(badge.FORMAT_LINE, "bash")} ]] || return 0
+        while IFS= read -r line; do
+            key=${{line%%=*}}
+            case $key in
+                {"|".join(CACHED)}) printf -v "_lp_$key" '%s' "${{line#*=}}" ;;
+            esac
+        done
+    }} < "$file"
+    [[ -n $_lp_percent ]] || return 0
     if ((BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 2))); then
         printf -v now '%(%G-W%V)T' -1
     else
         now=$(date +%G-W%V)  # bash before 4.2 (macOS's /bin/bash) has no date in printf
     fi
     [[ $now == "$_lp_week" ]] || _lp_papers=0
-    _llmpath_badge_text={_posix_text(pieces)}
+    _llmpath_badge_text={text}
+    # llmpath writes no control character; one in the file came from elsewhere: show it as ?.
+    _llmpath_badge_text=${{_llmpath_badge_text//[[:cntrl:]]/?}}
+}}
+_llmpath_prompt() {{
+    local last=$?  # handed back, so whatever runs after this still sees the user's status
+    _llmpath_badge
+    # A PS1 set after the eval line, or rebuilt by a theme's hook, lacks the badge: put it in front.
+    [[ $PS1 == *_llmpath_badge_text* ]] || PS1='${{_llmpath_badge_text:+[$_llmpath_badge_text] }}'$PS1
+    _llmpath_last
     return $last
 }}
-if [[ ${{PROMPT_COMMAND-}} != *_llmpath_badge* ]]; then
-    PROMPT_COMMAND="_llmpath_badge${{PROMPT_COMMAND:+; $PROMPT_COMMAND}}"
-    PS1='${{_llmpath_badge_text:+[$_llmpath_badge_text] }}'"$PS1"
-fi
+_llmpath_last() {{
+    # Keep _llmpath_prompt the last prompt command, so that the PS1 it sees is the one shown. When a
+    # hook (a theme rebuilding PS1) was added after it, it moves behind, from the next prompt on;
+    # only bash-preexec's __bp_interactive_mode stays after it, as bash-preexec needs.
+    local tail=__bp_interactive_mode all=${{PROMPT_COMMAND[*]-}}
+    [[ $all == *_llmpath_prompt || $all == *_llmpath_prompt[$' \\n;']$tail ]] && return 0  # almost always
+    local hooks=() hook
+    ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 501)) && hooks=("${{PROMPT_COMMAND[@]}}")
+    if ((${{#hooks[@]}} > 1)); then
+        # An array, whose elements bash 5.1 and later run in turn.
+        [[ ${{hooks[*]: -1}} == "$tail" ]] || tail=
+        PROMPT_COMMAND=()
+        for hook in "${{hooks[@]}}"; do
+            [[ $hook == _llmpath_prompt || $hook == "$tail" ]] || PROMPT_COMMAND+=("$hook")
+        done
+        PROMPT_COMMAND+=(_llmpath_prompt $tail)
+        return 0
+    fi
+    # One string of commands. The old place is cut out when a separator follows it there, which
+    # leaves valid commands; otherwise it is left to run twice.
+    local commands=${{PROMPT_COMMAND-}} rest
+    if [[ $commands == *$'\\n'$tail ]]; then
+        commands=${{commands%$'\\n'$tail}} tail=$'\\n'$tail
+    else
+        tail=
+    fi
+    if [[ $commands == *_llmpath_prompt* ]]; then
+        [[ ${{commands##*_llmpath_prompt}} == *[!$'; \\t\\n']* ]] || return 0  # only separators follow
+        rest=${{commands#*_llmpath_prompt}}
+        [[ $rest == [$'; \\t\\n']* ]] && commands=${{commands%%_llmpath_prompt*}}${{rest#;}}
+    fi
+    PROMPT_COMMAND=${{commands:+$commands$'\\n'}}_llmpath_prompt$tail
+}}
+_llmpath_last
 """
-    if shell == "zsh":
-        return f"""# llmpath prompt badge for zsh: add to ~/.zshrc with
+
+
+def _zsh(file, text):
+    return f"""# llmpath prompt badge for zsh: add to ~/.zshrc with
 #   eval "$(llmpath shell-init zsh)"
 # Each prompt reads llmpath's badge file with builtins only (no Python); nothing shows without it.
+# The badge goes in front of PROMPT, also of a PROMPT set after this or rebuilt by a theme's
+# precmd hook. To place it yourself, put %9v into PROMPT or RPROMPT, e.g.
+#   RPROMPT='%(9V.[%9v].)'
 _llmpath_badge() {{
-    local last=$?  # handed back, so precmd hooks after this one still see the user's status
+    # Sets psvar[9], which a prompt shows as %9v, from the badge file, or to nothing.
+    emulate -L zsh
     psvar[9]=
-    local file="${{LLMPATH_HOME:-{default_dir}}}/{BADGE_NAME}" line key now
+    local file={file} line key now
+    [[ -n ${{LLMPATH_HOME-}} ]] && file=$LLMPATH_HOME/{badge.BADGE_NAME}
     local {" ".join(f"_lp_{n}=" for n in CACHED)}
-    [[ -r $file ]] || return $last
-    while IFS= read -r line; do
-        key=${{line%%=*}}
-        case $key in
-            ({cases}) typeset "_lp_$key=${{line#*=}}" ;;
-        esac
-    done < "$file"
-    [[ -n $_lp_percent ]] || return $last
+    # Only a regular file: a FIFO or a device in its place would block the prompt.
+    [[ -f $file && -r $file ]] || return 0
+    {{
+        IFS= read -r line && [[ $line == {quoted(badge.FORMAT_LINE, "zsh")} ]] || return 0
+        while IFS= read -r line; do
+            key=${{line%%=*}}
+            case $key in
+                ({"|".join(CACHED)}) typeset "_lp_$key=${{line#*=}}" ;;
+            esac
+        done
+    }} < "$file"
+    [[ -n $_lp_percent ]] || return 0
     now=${{(%):-%D{{%G-W%V}}}}
     [[ $now == "$_lp_week" ]] || _lp_papers=0
-    psvar[9]={_posix_text(pieces)}
+    psvar[9]={text}
+    # llmpath writes no control character; one in the file came from elsewhere: show it as ?.
+    psvar[9]=${{psvar[9]//[[:cntrl:]]/?}}
+}}
+_llmpath_precmd() {{
+    local last=$?  # handed back, so hooks after this one still see the user's status
+    emulate -L zsh
+    _llmpath_badge
+    # A PROMPT set after the eval line, or rebuilt by a theme's hook, lacks the badge: put it in front.
+    [[ $PROMPT$RPROMPT == *%9v* ]] || PROMPT='%(9V.[%9v] .)'$PROMPT
+    _llmpath_last
     return $last
 }}
-autoload -Uz add-zsh-hook
-add-zsh-hook precmd _llmpath_badge
-[[ $PROMPT == *'%9v'* ]] || PROMPT='%(9V.[%9v] .)'"$PROMPT"
+_llmpath_last() {{
+    # Keep _llmpath_precmd the last precmd hook, so that the PROMPT it sees is the one shown. When a
+    # hook (a theme rebuilding PROMPT) was added after it, it moves behind, from the next prompt on;
+    # zsh runs a copy of the list, so changing it from a hook is safe.
+    emulate -L zsh
+    [[ ${{precmd_functions[-1]-}} == _llmpath_precmd ]] ||
+        precmd_functions=(${{precmd_functions:#_llmpath_precmd}} _llmpath_precmd)
+}}
+_llmpath_last
 """
-    if shell == "fish":
-        return f"""# llmpath prompt badge for fish: add to ~/.config/fish/config.fish with
+
+
+def _fish(file, text):
+    return f"""# llmpath prompt badge for fish: add to ~/.config/fish/config.fish with
 #   llmpath shell-init fish | source
-# Each prompt reads llmpath's badge file with builtins only (no Python); nothing shows without it.
-# It is shown as the right prompt, after any right prompt you already have; to place it elsewhere,
-# call _llmpath_badge in your fish_prompt.
-function _llmpath_badge
-    set -l dir {_single_quoted(default_dir)}
-    test -n "$LLMPATH_HOME"; and set dir $LLMPATH_HOME
-    set -l file $dir/{BADGE_NAME}
-    test -r $file; or return 0
-{fish_locals}
-    while read -l line
-        set -l parts (string split -m 1 = -- $line)
-        switch $parts[1]
-            case {" ".join(CACHED)}
-                set _lp_$parts[1] $parts[2]
+# Each prompt reads llmpath's badge file with builtins only (no Python, and from fish 3.5 on no
+# process at all); nothing shows without it. The badge goes after your right prompt, whether that
+# is defined before this or after it. To place it yourself, call _llmpath_badge in fish_prompt or
+# fish_right_prompt: a prompt that calls it is left as it is.
+function _llmpath_badge --description 'Print the llmpath badge'
+    set -l file {file}
+    test -n "$LLMPATH_HOME"; and set file $LLMPATH_HOME/{badge.BADGE_NAME}
+    # Only a regular file: a FIFO or a device in its place would block the prompt.
+    test -f $file -a -r $file; or return 0
+{chr(10).join(f"    set -l _lp_{n} ''" for n in CACHED)}
+    begin
+        read -l line; and test "$line" = {quoted(badge.FORMAT_LINE, "fish")}; or return 0
+        while read -l -d = key value
+            switch $key
+                case {" ".join(CACHED)}
+                    set _lp_$key $value
+            end
         end
     end < $file
     test -n "$_lp_percent"; or return 0
-    test (date +%G-W%V) = "$_lp_week"; or set _lp_papers 0
-    echo -n -- {_fish_text(pieces)}
+    # A new week starts at zero papers. The file says how many seconds after it was written its week
+    # ends, and its age comes from a builtin (fish 3.5 and later): no process starts at a prompt.
+    if builtin -q path 2>/dev/null
+        test (path mtime --relative $file) -lt "$_lp_week_ends_in" 2>/dev/null; or set _lp_papers 0
+    else
+        test (date +%G-W%V) = "$_lp_week"; or set _lp_papers 0
+    end
+    # llmpath writes no control character; one in the file came from elsewhere: show it as ?.
+    printf %s (string replace -ra '\\p{{Cc}}' '?' -- {text})
 end
-if functions -q fish_right_prompt; and not functions -q _llmpath_user_right_prompt
-    functions -c fish_right_prompt _llmpath_user_right_prompt
-end
-function fish_right_prompt
-    functions -q _llmpath_user_right_prompt; and _llmpath_user_right_prompt
-    _llmpath_badge
+function _llmpath_place --on-event fish_prompt
+    # Leave prompts that show the badge already: ours, or one that calls _llmpath_badge by hand.
+    string match -q '*_llmpath_badge*' -- (functions fish_right_prompt 2>/dev/null); and return
+    string match -q '*_llmpath_badge*' -- (functions fish_prompt 2>/dev/null); and return
+    # Otherwise the right prompt in place (defined before this snippet or after it), then the badge.
+    functions -e _llmpath_user_right_prompt
+    if functions -q fish_right_prompt
+        functions -c fish_right_prompt _llmpath_user_right_prompt
+    else
+        function _llmpath_user_right_prompt
+        end
+    end
+    function fish_right_prompt
+        set -l shown (_llmpath_user_right_prompt) (_llmpath_badge)
+        printf %s (string join ' ' -- $shown)
+    end
 end
 """
-    raise ValueError(f"no snippet for {shell!r}; shells: {', '.join(SHELLS)}")
+
+
+SNIPPETS = {"bash": _bash, "zsh": _zsh, "fish": _fish}
+SHELLS = tuple(SNIPPETS)
+
+
+def snippet(shell, default_dir, template, ascii_only):
+    """The prompt snippet for `shell`, reading the badge file from `default_dir` unless
+    LLMPATH_HOME is set where it runs."""
+    file = quoted(os.path.join(default_dir, badge.BADGE_NAME), shell)
+    return SNIPPETS[shell](file, _badge_word(template, ascii_only, shell))
+
+
+def init(shell, template, ascii_only):
+    """The text `llmpath shell-init` prints; ValueError says what to fix."""
+    name = shell.strip().lower()
+    if name not in SHELLS:
+        raise ValueError(f"no snippet for {shell!r}; choose bash, zsh or fish")
+    badge.check_template(template)
+    # The snippet holds the platform default; LLMPATH_HOME, when set in the shell, still wins.
+    return snippet(name, badge.default_data_dir(), template, ascii_only)
+
+
+def parse(args):
+    """(shell, template, ascii_only) from `SHELL [--format T] [--ascii]`; None for any other form
+    (--help, an unknown option), which the Typer app then answers in its own words."""
+    if not args or args[0].startswith("-"):
+        return None
+    try:
+        template, ascii_only, wants_help = badge.parse(args[1:])
+    except ValueError:
+        return None
+    return None if wants_help else (args[0], template, ascii_only)
+
+
+def main(shell, template, ascii_only):
+    """Print the snippet, or one line on stderr and exit status 2, as the Typer command does."""
+    try:
+        text = init(shell, template, ascii_only)
+    except ValueError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    sys.stdout.write(text)
+    return 0

@@ -1,7 +1,7 @@
 """The shell prompt: `llmpath badge` and `llmpath shell-init`.
 
-The console script runs `llmpath badge` from llmpath.entry before this app is imported; the command
-here is the same badge, so that `--help`, the README reference and the in-process tests see it.
+The console script runs both from llmpath.entry before this app is imported; the commands here run
+the same code, so that `--help`, the README reference and the in-process tests see them.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ FORMAT_OPTION = typer.Option(
     metavar="TEMPLATE",
     help="Fields: {percent} {done} {total} {track} {papers} {target} {next}.",
 )
-ASCII_OPTION = typer.Option(False, "--ascii", help="Leave out any character that is not ASCII.")
+ASCII_OPTION = typer.Option(False, "--ascii", help="Leave out any character that is not printable ASCII.")
 
 
 def register(app: typer.Typer) -> None:
@@ -56,17 +56,11 @@ def shell_init(
       eval "$(llmpath shell-init zsh)"         in ~/.zshrc
       llmpath shell-init fish | source         in ~/.config/fish/config.fish
     """
-    from .. import badge as badge_module
     from ..errors import UsageError
-    from ..paths import platform_data_dir
-    from ..shell import SHELLS, snippet
+    from ..shell import init
 
-    name = shell.strip().lower()
-    if name not in SHELLS:
-        raise UsageError(f"no snippet for {shell!r}; choose bash, zsh or fish")
     try:
-        badge_module.parse(["--format", template])
+        text = init(shell, template, ascii_only)
     except ValueError as problem:
         raise UsageError(str(problem)) from None
-    # The snippet holds the platform default; LLMPATH_HOME, when set in the shell, still wins.
-    typer.echo(snippet(name, str(platform_data_dir()), template, ascii_only), nl=False)
+    typer.echo(text, nl=False)
