@@ -9,7 +9,7 @@ import re
 import pytest
 
 from llmpath import paths
-from llmpath.loader import load_roadmap
+from llmpath.roadmap.loader import load_roadmap
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from llmpath import paths
-from llmpath.loader import load_roadmap
+from llmpath.roadmap.loader import load_roadmap
 
 MOJIBAKE = re.compile(r"[\u00c0-\u024f\u0370-\u03ff\u2018-\u201e\u2020-\u2122\uf8ff\U0001f000-\U0001faff\u2600-\u27bf]")
 

@@ -12,7 +12,7 @@ from llmpath.domain.planner import plan
 from llmpath.domain.progress import track_progress
 from llmpath.domain.state import Event, State, latest_events
 from llmpath.errors import UsageError
-from llmpath.loader import parse_roadmap
+from llmpath.roadmap.loader import parse_roadmap
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 

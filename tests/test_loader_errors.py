@@ -7,7 +7,7 @@ import yaml
 
 import samples
 from llmpath.errors import RoadmapError
-from llmpath.loader import load_roadmap, parse_roadmap
+from llmpath.roadmap.loader import load_roadmap, parse_roadmap
 
 VALID = samples.TINY
 

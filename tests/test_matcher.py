@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from llmpath import paths
 from llmpath.domain.matcher import normalize, resolve
 from llmpath.errors import UsageError
-from llmpath.loader import load_roadmap
+from llmpath.roadmap.loader import load_roadmap
 
 ROADMAP = load_roadmap(paths.bundled_roadmap())
 
@@ -86,7 +86,7 @@ def test_two_equal_candidates_are_never_settled_silently(title, decoration):
     import yaml
 
     import samples
-    from llmpath.loader import parse_roadmap
+    from llmpath.roadmap.loader import parse_roadmap
 
     def twins(d):
         d["topics"][0]["title"] = title

@@ -7,7 +7,7 @@ import pytest
 
 from llmpath import paths
 from llmpath.domain.papers import PaperLog, Read, TargetChange, suggest
-from llmpath.loader import load_roadmap
+from llmpath.roadmap.loader import load_roadmap
 
 TODAY = date(2026, 11, 25)  # Wednesday, 2026-W48
 MONDAY = date(2026, 11, 23)

@@ -9,7 +9,7 @@ import pytest
 import samples
 from llmpath import snapshot
 from llmpath.errors import RoadmapError
-from llmpath.loader import parse_roadmap
+from llmpath.roadmap.loader import parse_roadmap
 from llmpath.store import migrations
 from processes import run_badge
 

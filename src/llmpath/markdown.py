@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from .domain.progress import tally
 from .domain.state import State
+from .roadmap.schema import Track
 from .safetext import visible
-from .schema import Track
 
 STATUS_NOTES = {"in_progress": " *(in progress)*", "skipped": " *(skipped)*"}
 

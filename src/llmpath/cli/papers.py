@@ -8,7 +8,7 @@ import typer
 
 from ..domain.state import State, from_snapshot
 from ..errors import UsageError
-from ..schema import Paper, Track
+from ..roadmap.schema import Paper, Track
 from .common import JSON_OPTION, handle_errors, paths_of, print_json, say, state_of, today
 
 papers_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)

@@ -6,7 +6,7 @@ import typer
 
 from ..domain.state import STATUSES, State
 from ..errors import UsageError
-from ..schema import Stage, Track
+from ..roadmap.schema import Stage, Track
 from .common import JSON_OPTION, TRACK_OPTION, handle_errors, print_json, state_of, today
 from .papers import week_summary
 

@@ -3,7 +3,7 @@
 Control characters are refused rather than stripped: a note with an escape sequence would later
 rewrite the terminal it is shown in, and silently changing what the learner wrote is worse than
 asking again. `unsafe` is the one rule for every text llmpath keeps: typed here, imported
-(llmpath.exchange) or read from a roadmap (llmpath.loader).
+(llmpath.exchange) or read from a roadmap (llmpath.roadmap.fields).
 """
 
 from __future__ import annotations

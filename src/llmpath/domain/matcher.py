@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import UsageError
-from ..schema import Paper, Roadmap
+from ..roadmap.schema import Paper, Roadmap
 
 FUZZY_CUTOFF = 0.82
 SUGGEST_CUTOFF = 0.5

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..schema import Stage, Track
+from ..roadmap.schema import Stage, Track
 from .state import CLOSED, State
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..schema import Stage, Track
+from ..roadmap.schema import Stage, Track
 from .dates import same_week
 from .state import State
 

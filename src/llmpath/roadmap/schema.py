@@ -1,11 +1,13 @@
 """The roadmap's typed schema, shared by the YAML loader, the store and the read snapshot.
 
 Standard library only: the read commands build these objects from the JSON snapshot without
-importing YAML or SQLAlchemy.
+importing YAML or SQLAlchemy. The rule for what a topic requires lives here (Roadmap.requirements),
+for the planner and for the loader's cycle check alike.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -158,12 +160,16 @@ class Roadmap:
 
     def unit_topics(self, unit_id: str) -> list[str]:
         """The topics a topic, module or stage id stands for; a retired topic's id stands for nothing."""
+        return list(self.unit_members(unit_id))
+
+    def unit_members(self, unit_id: str) -> Sequence[str]:
+        """unit_topics without the copy, for callers that only read it."""
         if unit_id in self.topics and not self.topics[unit_id].retired:
-            return [unit_id]
+            return (unit_id,)
         if unit_id in self.modules:
-            return self.module_topics(unit_id)
+            return self._module_members.get(unit_id, ())
         found = self.stage(unit_id)
-        return list(found[1].topics) if found else []
+        return found[1].topics if found else ()
 
     def display_title(self, topic_id: str) -> str:
         """A topic's title with its module, since section titles repeat across modules."""
@@ -177,19 +183,21 @@ class Roadmap:
         A topic's own prerequisites, its module's, and those of the stage that holds it on this
         track: a stage's prerequisites (002's levels build on each other) apply on its own track only.
         """
+        own, staged = self.requirement_units(track, topic_id)
+        # A dict keeps the first place of each topic and finds repeats in constant time.
+        required = dict.fromkeys(req for unit in (*own, *staged) for req in self.unit_members(unit))
+        required.pop(topic_id, None)
+        return list(required)
+
+    def requirement_units(self, track: Track, topic_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The unit ids behind `requirements`, unexpanded: the topic's own and its module's
+        prerequisites, then those of its stage on `track`."""
         topic = self.topics[topic_id]
-        units = list(topic.prerequisites)
+        own = tuple(topic.prerequisites)
         if topic.module and topic.module in self.modules:
-            units += self.modules[topic.module].prerequisites
+            own += tuple(self.modules[topic.module].prerequisites)
         stage = self._stage_of.get((track.id, topic_id))
-        if stage is not None:
-            units += stage.prerequisites
-        required: list[str] = []
-        for unit in units:
-            for req in self.unit_topics(unit):
-                if req != topic_id and req not in required:
-                    required.append(req)
-        return required
+        return own, tuple(stage.prerequisites) if stage is not None else ()
 
     # --- JSON, for the read snapshot ------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
