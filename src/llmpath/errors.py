@@ -27,3 +27,14 @@ class RoadmapError(LlmpathError):
 
 class StoreError(LlmpathError):
     """The data directory or the database cannot be used as it is."""
+
+
+class DamagedStoreError(StoreError):
+    """The database file is damaged, or is not llmpath's: it is left as it is, to be moved aside."""
+
+
+class InternalError(LlmpathError):
+    """A bug in llmpath caught by a check (a database constraint, say), not the user's doing.
+
+    Still one line, with the detail and a request to report it, rather than a traceback.
+    """

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from dataclasses import dataclass
 
 from .. import snapshot
-from ..errors import LlmpathError
+from ..errors import DamagedStoreError, LlmpathError
 from ..paths import Paths
 from . import migrations
 from .engine import check_database_file, read_only_check
@@ -38,7 +37,7 @@ def _data_dir(paths: Paths) -> Finding:
 
 
 def _roadmap(paths: Paths) -> Finding:
-    from ..loader import load_roadmap
+    from ..roadmap.loader import load_roadmap
 
     try:
         roadmap = load_roadmap(paths.roadmap)
@@ -57,14 +56,12 @@ def _database(paths: Paths) -> list[Finding]:
     try:
         check_database_file(database)
         report = read_only_check(database)
-    except LlmpathError as error:
+    except DamagedStoreError as error:
         return [
             Finding(False, str(error), "restore it from a copy, or move it aside and `llmpath import` your last export")
         ]
-    except sqlite3.Error as error:
-        return [
-            Finding(False, f"{database} cannot be read: {error}", "move it aside and `llmpath import` your last export")
-        ]
+    except LlmpathError as error:  # busy, unreadable or a bug: the message says what to do
+        return [Finding(False, str(error))]
     found = []
     applied = report.applied
     if report.problems:
@@ -121,6 +118,7 @@ def _snapshot(paths: Paths) -> Finding:
 
 def _badge(paths: Paths) -> Finding:
     from .. import badge
+    from ..badge_rebuild import stored_generation
 
     if not paths.badge.exists():
         return Finding(True, "no prompt badge cache yet", "any command that changes progress writes it")
@@ -129,7 +127,7 @@ def _badge(paths: Paths) -> Finding:
         return Finding(
             True, f"the prompt badge cache {paths.badge} is damaged", "`llmpath badge` or the next change rebuilds it"
         )
-    if fields["db"] != badge.database_signature(str(paths.database)):
+    if fields["generation"] != str(stored_generation(str(paths.database))):
         return Finding(
             True, "the prompt badge cache is older than the database", "`llmpath badge` or the next change rebuilds it"
         )
