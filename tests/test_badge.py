@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from llmpath import badge
+from llmpath.badge_rebuild import stored_generation
 from llmpath.paths import platform_data_dir
 from processes import run_badge
 
@@ -82,19 +83,25 @@ def test_a_missing_damaged_or_stale_cache_is_rebuilt_from_the_store(cli, llmpath
         cache.write_bytes(b"\x00\xff not a badge")
     elif damage == "truncated":
         cache.write_text("\n".join(cache.read_text().splitlines()[:3]))
-    else:  # the store changed after the cache was written (a write interrupted before refreshing it)
-        import sqlite3
-
+    else:  # a writer removed the badge file and committed, then died before writing the caches
+        cache.unlink()
         with sqlite3.connect(llmpath_home / "llmpath.db") as conn:
+            change = conn.execute(
+                "INSERT INTO change (uid, kind, summary, recorded_at) VALUES ('c1', 'status', 'x', '2026-11-01 00:00:00')"
+            ).lastrowid
             conn.execute(
-                "INSERT INTO status_event (uid, batch, topic_id, status, happened_on, recorded_at) "
-                "VALUES ('x1', 'xb', 'programming-foundations', 'done', '2026-11-01', '2026-11-01 00:00:00.000000')"
+                "INSERT INTO status_event (uid, change_id, topic_id, status, happened_on, recorded_at) "
+                "VALUES ('x1', ?, 'programming-foundations', 'done', '2026-11-01', '2026-11-01 00:00:00.000000')",
+                (change,),
             )
         conn.close()
-        expected = expected.replace("llm 1%", "llm 1%")  # 2 of 135 still rounds to 1%
+        # Neither the badge file nor the snapshot is of this generation: nothing is shown rather
+        # than an old figure, until the next command refreshes both.
+        assert run_badge(llmpath_home).stdout == ""
+        cli("progress")
     assert run_badge(llmpath_home).stdout == expected
     fields = badge.read_cache(str(cache))
-    assert fields is not None and fields["db"] == badge.database_signature(str(llmpath_home / "llmpath.db"))
+    assert fields is not None and fields["generation"] == str(stored_generation(str(llmpath_home / "llmpath.db")))
     if damage == "stale":
         assert fields["done"] == "2"
 
@@ -182,7 +189,7 @@ def test_no_title_puts_a_control_character_into_the_file_or_the_badge(tmp_path, 
 @settings(max_examples=60, deadline=None)
 @given(text=hostile_text)
 def test_a_badge_file_written_by_something_else_is_shown_visibly(text):
-    fields = {"track": text, "next": text, "week": badge.current_week(), "db": "sig"} | NUMBERS
+    fields = {"track": text, "next": text, "week": badge.current_week(), "generation": "1"} | NUMBERS
     assert not leaked(badge.render(fields, "{track}: {next} {percent}%", ascii_only=False))
     assert_printable_ascii(badge.render(fields, "{track}: {next} {percent}%", ascii_only=True))
 
@@ -200,10 +207,12 @@ def test_hostile_titles_in_the_store_reach_neither_the_file_nor_the_badge(cli, l
     cli("done", "math-foundations")
     text = "".join(ESCAPES + INVISIBLE + SHELL)
     tamper(llmpath_home, text)
+    (llmpath_home / "snapshot.json").unlink()  # an edit behind llmpath's back: drop what it would trust
     if path == "write":
         cli("start", "classical-ml")  # a change writes the file from the store
     else:
-        (llmpath_home / "badge.txt").unlink()  # the badge rebuilds it with sqlite3
+        cli("progress")  # a read rebuilds the snapshot...
+        (llmpath_home / "badge.txt").unlink()  # ...from which the badge rebuilds its file
     template = "{track} {next}"
     shown = run_badge(llmpath_home, "--format", template).stdout
     assert "␛]0;pwned␇" in shown and not leaked(shown), shown
@@ -211,14 +220,16 @@ def test_hostile_titles_in_the_store_reach_neither_the_file_nor_the_badge(cli, l
     assert not leaked((llmpath_home / "badge.txt").read_text(encoding="utf-8"))
 
 
-def test_a_hostile_track_in_the_store_is_shown_visibly(cli, llmpath_home):
+def test_a_hostile_default_track_in_the_store_falls_back_to_the_first_track(cli, llmpath_home):
     cli("done", "math-foundations")
     with sqlite3.connect(llmpath_home / "llmpath.db") as database:
         database.execute("UPDATE meta SET value = ? WHERE key = 'default_track'", ("\x1b]0;pwned\x07",))
-        database.execute("DELETE FROM setting WHERE key = 'active_track'")
+        database.execute("DELETE FROM setting_change WHERE key = 'active_track'")
     database.close()
+    (llmpath_home / "snapshot.json").unlink()  # an edit behind llmpath's back: drop what it would trust
+    cli("next")
     (llmpath_home / "badge.txt").unlink()
-    assert run_badge(llmpath_home, "--format", "{track}").stdout == "␛]0;pwned␇\n"
+    assert run_badge(llmpath_home, "--format", "{track}").stdout == "developer\n"
 
 
 # --- what stands where the file should be --------------------------------------------------------

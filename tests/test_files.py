@@ -148,7 +148,7 @@ def test_import_reads_a_file_through_a_symlink(cli, tmp_path, monkeypatch):
     cli("export", "-o", str(tmp_path / "backup.json"))
     (tmp_path / "link.json").symlink_to(tmp_path / "backup.json")
     monkeypatch.setenv("LLMPATH_HOME", str(tmp_path / "other"))
-    assert "Imported 1 of 1" in cli("import", str(tmp_path / "link.json")).stdout
+    assert "Imported 2 changes (1 status event)" in cli("import", str(tmp_path / "link.json")).stdout
 
 
 @pytest.mark.parametrize("kind", ["fifo", "device"])

@@ -63,7 +63,7 @@ def test_an_import_file_of_exactly_the_limit_is_read(cli, tmp_path):
     with path.open("a") as handle:
         handle.write(" " * (MAX_IMPORT_BYTES - path.stat().st_size))
     assert path.stat().st_size == MAX_IMPORT_BYTES
-    assert "Imported 1 of 1" in cli("import", str(path)).stdout
+    assert "Imported 1 change (1 status event)" in cli("import", str(path)).stdout
 
 
 # --- import: hostile JSON -----------------------------------------------------------------------
@@ -212,7 +212,9 @@ def test_a_store_made_from_ids_at_their_limit_exports_and_imports_again(cli, tmp
     cli("done", "alpha", "--note", "n" * 2000)
     cli("export", "-o", str(tmp_path / "backup.json"))
     monkeypatch.setenv("LLMPATH_HOME", str(tmp_path / "other"))
-    assert "Imported 3 of 3" in cli("import", str(tmp_path / "backup.json")).stdout
+    assert (
+        "Imported 3 changes (1 status event, 2 setting changes)" in cli("import", str(tmp_path / "backup.json")).stdout
+    )
 
 
 def test_a_checklist_point_over_its_limit_is_refused(cli, tmp_path, monkeypatch):

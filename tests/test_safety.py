@@ -197,65 +197,38 @@ def test_export_holds_everything_recorded(cli):
     cli("papers", "target", "4")
     cli("track", "use", "specialist")
     data = export(cli)
-    assert data["format"] == "llmpath-export" and data["version"] == 1
-    assert [e["note"] for e in data["status_events"]] == ["n1"] and len(data["undos"]) == 1
+    assert data["format"] == "llmpath-export" and data["version"] == 2
+    kinds = [c["kind"] for c in data["changes"]]
+    assert kinds == ["sync", "status", "undo", "paper_read", "paper_target", "setting"]
+    undo = data["changes"][2]
+    assert undo["reverts"] == data["changes"][1]["uid"]
+    assert [e["note"] for e in data["status_events"]] == ["n1"]
     assert data["paper_reads"][0]["pass"] == 2 and data["own_papers"][0]["title"] == "My own preprint"
     assert data["paper_targets"][0]["target"] == 4
-    assert {s["key"]: s["value"] for s in data["settings"]}["active_track"] == "specialist"
+    assert {s["key"]: s["value"] for s in data["setting_changes"]}["active_track"] == "specialist"
 
 
 def test_import_into_an_empty_store_and_twice_equals_once(cli, cli_json, tmp_path, monkeypatch):
     cli("done", "math-foundations", "classical-ml", "--on", "2026-11-01")
     cli("papers", "log", "lora", "--note", "rank")
     cli("export", "-o", str(tmp_path / "backup.json"))
-    original = records(export(cli))
+    original = export(cli)
     monkeypatch.setenv("LLMPATH_HOME", str(tmp_path / "other"))
-    assert "Imported 3 of 3" in cli("import", str(tmp_path / "backup.json")).stdout
-    assert "Imported 0 of 3" in cli("import", str(tmp_path / "backup.json")).stdout
-    assert records(export(cli)) == original
+    assert "Imported 3 changes" in cli("import", str(tmp_path / "backup.json")).stdout
+    assert "nothing new" in cli("import", str(tmp_path / "backup.json")).stdout
+    again = export(cli)
+    for section in ("status_events", "paper_reads"):
+        assert again[section] == original[section]
     assert cli_json("progress", "--track", "complete")["done"] == 2
 
 
-def test_import_never_overwrites_a_newer_setting(cli, cli_json, tmp_path):
+def test_an_older_backup_of_the_same_store_changes_nothing(cli, cli_json, tmp_path):
     cli("track", "use", "complete")
     older = export(cli)
     cli("track", "use", "researcher")
     (tmp_path / "older.json").write_text(json.dumps(older))
-    cli("import", str(tmp_path / "older.json"))
+    assert "nothing new" in cli("import", str(tmp_path / "older.json")).stdout
     assert cli_json("track")["active"] == "researcher"
-    newer = export(cli)
-    newer["settings"] = [
-        dict(s, value="specialist", updated_at="2099-01-01T00:00:00+00:00")
-        for s in newer["settings"]
-        if s["key"] == "active_track"
-    ]
-    (tmp_path / "newer.json").write_text(json.dumps(newer))
-    cli("import", str(tmp_path / "newer.json"))
-    assert cli_json("track")["active"] == "specialist"
-
-
-def test_an_imported_older_change_does_not_override_a_newer_one(cli, cli_json, tmp_path):
-    cli("done", "math-foundations")
-    old = {
-        "format": "llmpath-export",
-        "version": 1,
-        "status_events": [
-            {
-                "uid": "old1",
-                "batch": "ob1",
-                "topic": "math-foundations",
-                "status": "in_progress",
-                "on": "2026-01-01",
-                "at": "2026-01-01T10:00:00+00:00",
-                "note": None,
-            }
-        ],
-    }
-    (tmp_path / "old.json").write_text(json.dumps(old))
-    cli("import", str(tmp_path / "old.json"))
-    history = cli_json("show", "math-foundations")["history"]
-    assert [h["status"] for h in history] == ["in_progress", "done"]
-    assert cli_json("show", "math-foundations")["status"] == "done"
 
 
 @pytest.mark.parametrize(
@@ -383,34 +356,54 @@ HISTORY = st.fixed_dictionaries(
 
 
 def _canonical(document):
-    """Records by section, each section sorted by its key, times compared as instants."""
+    """Records by section, each sorted by its key, times compared as instants, without the
+    `change` each points at (a version 1 file has batches, not changes)."""
     from datetime import datetime
 
     def norm(record):
         return {
-            k: (datetime.fromisoformat(v).timestamp() if k in ("at", "created_at", "updated_at") and v else v)
+            k: (datetime.fromisoformat(v).timestamp() if k in ("at", "created_at") and v else v)
             for k, v in record.items()
+            if k not in ("change", "batch")
         }
 
-    keys = {"own_papers": "id", "settings": "key"}
+    keys = {"own_papers": "id"}
     return {
         section: sorted((norm(r) for r in document[section]), key=lambda r: r[keys.get(section, "uid")])
-        for section in HISTORY_SECTIONS
+        for section in RECORD_SECTIONS
     }
 
 
-HISTORY_SECTIONS = ("status_events", "undos", "paper_reads", "own_papers", "paper_targets", "settings")
+RECORD_SECTIONS = ("status_events", "paper_reads", "own_papers", "paper_targets")
+
+
+def _state(cli_json):
+    return (
+        {t["id"]: t["status"] for t in cli_json("list", "--track", "complete")["topics"]},
+        cli_json("papers"),
+        cli_json("track")["active"],
+        cli_json("papers", "--week", "--of", "2026-W45"),
+    )
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(history=HISTORY)
-def test_any_history_round_trips_through_export_and_import(cli, tmp_path_factory, monkeypatch, history):
+def test_any_history_round_trips_through_export_and_import(cli, cli_json, tmp_path_factory, monkeypatch, history):
     home = tmp_path_factory.mktemp("roundtrip")
-    monkeypatch.setenv("LLMPATH_HOME", str(home / "data"))
+    monkeypatch.setenv("LLMPATH_HOME", str(home / "first"))
     path = home / "in.json"
     path.write_text(json.dumps({"format": "llmpath-export", "version": 1, **history}))
     cli("import", str(path))
-    assert _canonical(export(cli)) == _canonical(history)
+    first = export(cli)
+    assert _canonical(first) == _canonical(history)
+    (home / "out.json").write_text(json.dumps(first))
+    state = _state(cli_json)
+    monkeypatch.setenv("LLMPATH_HOME", str(home / "second"))
+    cli("import", str(home / "out.json"))
+    assert _state(cli_json) == state
+    second = export(cli)
+    for section in (*RECORD_SECTIONS, "setting_changes"):
+        assert second[section] == first[section], section
 
 
 # --- markdown ---------------------------------------------------------------------------------------

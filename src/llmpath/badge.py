@@ -4,10 +4,11 @@ A prompt runs this before every line the learner types, so it must add almost no
 interpreter's own start: it imports only `os`, `stat`, `sys` and `time`, all loaded with the
 interpreter itself (not pathlib, json or datetime, and none of typer, rich, sqlmodel, pydantic,
 yaml or platformdirs), and llmpath.safetext, which imports nothing. It reads the small badge
-file that every command changing progress or settings refreshes, and prints. When that file is
-missing, damaged or older than the database, it is rebuilt from the store with the standard
-library's sqlite3 (llmpath.badge_rebuild); failing that, the badge prints nothing. A prompt must
-never show an error, so every failure ends in silence and exit status 0.
+file that every command changing progress or settings refreshes, and prints. The file is stamped
+with the store generation it was made from and exists only while the store is at it (writers
+remove it before they commit); when it is missing or damaged, it is rebuilt from the read
+snapshot with the domain's own rules (llmpath.badge_rebuild), and failing that the badge prints
+nothing. A prompt must never show an error, so every failure ends in silence and exit status 0.
 
 Topic titles are data: they are made visible (llmpath.safetext) when the file is written, and
 again when it is shown, since the file may have been written by something else.
@@ -22,7 +23,7 @@ from .safetext import ascii_text, visible
 
 BADGE_NAME = "badge.txt"
 DATABASE_NAME = "llmpath.db"
-FORMAT_LINE = "llmpath-badge 2"  # 2: values made visible; ASCII copies and week_ends_in added
+FORMAT_LINE = "llmpath-badge 3"  # 3: stamped with the store generation; 2: values made visible
 DEFAULT_TEMPLATE = "llm {percent}% {papers}/{target} papers"
 MAX_BYTES = 64 * 1024  # many times the badge file's size: read no further, whatever is there
 FIELDS = ("track", "percent", "done", "total", "papers", "target", "next")
@@ -62,19 +63,6 @@ def default_data_dir():
     return os.path.join(base, "llmpath")
 
 
-def database_signature(database):
-    """Size and mtime of the database and of a non-empty write-ahead log, as one string."""
-    parts = []
-    for path in (database, database + "-wal"):
-        try:
-            info = os.stat(path)
-        except OSError:
-            parts.append("-")
-            continue
-        parts.append("-" if path.endswith("-wal") and not info.st_size else f"{info.st_size}:{info.st_mtime_ns}")
-    return ",".join(parts)
-
-
 def read_cache(path):
     """The badge file's fields, or None when it is missing, damaged or not a regular file.
 
@@ -95,7 +83,7 @@ def read_cache(path):
     if not lines or lines[0] != FORMAT_LINE:
         return None
     fields = dict(line.split("=", 1) for line in lines[1:] if "=" in line)
-    if any(name not in fields for name in (*FIELDS, "week", "db")):
+    if any(name not in fields for name in (*FIELDS, "week", "generation")):
         return None
     return fields
 
@@ -124,7 +112,7 @@ def one_line(text):
     return " ".join(text.split())
 
 
-def write_cache(path, fields, signature):
+def write_cache(path, fields, generation):
     """Write the badge file atomically, one visible line for each value."""
     import tempfile
 
@@ -134,7 +122,7 @@ def write_cache(path, fields, signature):
     for name in TEXT_FIELDS:
         values[name + "_ascii"] = one_line(shown(values[name], ascii_only=True))
     values["week_ends_in"] = seconds_left_in(values["week"])
-    lines = [FORMAT_LINE, *(f"{name}={value}" for name, value in values.items()), f"db={signature}"]
+    lines = [FORMAT_LINE, *(f"{name}={value}" for name, value in values.items()), f"generation={generation}"]
     handle, temp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".badge.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
@@ -203,10 +191,11 @@ def badge_line(template=DEFAULT_TEMPLATE, ascii_only=False):
         return ""
     cache = os.path.join(directory, BADGE_NAME)
     fields = read_cache(cache)
-    if fields is None or fields["db"] != database_signature(database):
+    if fields is None:
         from .badge_rebuild import rebuild
+        from .paths import resolve
 
-        fields = rebuild(database, cache)
+        fields = rebuild(resolve())
         if fields is None:
             return ""
     return render(fields, template, ascii_only)

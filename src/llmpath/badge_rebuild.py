@@ -1,24 +1,15 @@
-"""Rebuild the badge file from the SQLite store with the standard library only, read-only.
+"""The store's generation, read with the standard library, and the badge's slow path.
 
-The slow path of `llmpath badge`, taken when the badge file is missing, damaged or older than the
-database (say, a write was interrupted before it refreshed the file). It reads the same records
-the tracker derives progress from. Its `{next}` is the topic in progress, else the first open topic
-from the learner's starting stage on, without the prerequisite rules of `llmpath next`; the next
-change restores the exact one.
+The badge file exists only while the store is at the generation it was made from: every writer
+removes it before committing and writes a new one after, holding the cache lock throughout. So
+`llmpath badge` trusts the file when it is there; when it is missing or damaged, it is rebuilt here
+from the read snapshot, if that is of the store's current generation (the id of the latest change,
+read with sqlite3), with the same domain rules every command uses. Otherwise the badge prints
+nothing until the next command refreshes both.
 """
 
 import os
 import sqlite3
-from datetime import date, timedelta
-
-from .badge import database_signature, write_cache
-
-DEFAULT_TARGET = 2
-CLOSED = ("done", "skipped")
-
-
-def _query(connection, sql, *params):
-    return connection.execute(sql, params).fetchall()
 
 
 def connect_read_only(database):
@@ -27,9 +18,9 @@ def connect_read_only(database):
     `immutable` keeps SQLite from creating -wal and -shm files, which is safe only while no
     write-ahead log holds data; otherwise the log must be read, in plain read-only mode.
     """
-    from urllib.parse import quote
-
-    uri = "file:" + quote(os.path.abspath(database)) + "?mode=ro"
+    # In a file: URI only these end or escape the path; urllib.parse costs the prompt ~2 ms to import.
+    path = os.path.abspath(database).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    uri = "file:" + path + "?mode=ro"
     try:
         wal_has_data = os.path.getsize(database + "-wal") > 0
     except OSError:
@@ -37,97 +28,42 @@ def connect_read_only(database):
     return sqlite3.connect(uri if wal_has_data else uri + "&immutable=1", uri=True)
 
 
-def _track_topics(connection, track):
-    """(stage id, topic id) of the track, in order."""
-    sql = "SELECT st.stage_id, st.topic_id FROM stage_topic st JOIN stage s ON s.id = st.stage_id WHERE s.track_id = ? ORDER BY s.position, st.position"
-    return _query(connection, sql, track)
-
-
-def _learning_order(pairs, start_stage):
-    """Topics from the starting stage on, then the earlier ones, as `llmpath next` meets them."""
-    cut = next((i for i, (stage, _) in enumerate(pairs) if stage == start_stage), 0)
-    return [topic for _, topic in pairs[cut:] + pairs[:cut]]
-
-
-def _fields(connection):
-    settings = dict(_query(connection, "SELECT key, value FROM setting"))
-    meta = dict(_query(connection, "SELECT key, value FROM meta"))
-    track = settings.get("active_track") or meta.get("default_track")
-    pairs = _track_topics(connection, track)
-    if not pairs:  # the active track left the roadmap: fall back to the default one
-        track = meta.get("default_track")
-        pairs = _track_topics(connection, track)
-    topics = [topic for _, topic in pairs]
-    aliases = dict(_query(connection, "SELECT alias, topic_id FROM topic_alias"))
-    undone = {row[0] for row in _query(connection, "SELECT batch FROM undo")}
-    status = {}
-    for topic, state, batch in _query(
-        connection, "SELECT topic_id, status, batch FROM status_event ORDER BY recorded_at, id"
-    ):
-        if batch in undone:
-            continue
-        seen = set()
-        while topic in aliases and topic not in seen:
-            seen.add(topic)
-            topic = aliases[topic]
-        status[topic] = state
-    statuses = [status.get(t, "todo") for t in topics]
-    done, skipped = statuses.count("done"), statuses.count("skipped")
-    counted = len(topics) - skipped
-    percent = round(100 * done / counted) if counted > 0 else (100 if topics else 0)
-
-    today = date.today()
-    monday = today - timedelta(days=today.weekday())
-    sunday = monday + timedelta(days=6)
-    papers = _query(
-        connection,
-        "SELECT count(DISTINCT paper_id) FROM paper_read WHERE read_on BETWEEN ? AND ?",
-        monday.isoformat(),
-        sunday.isoformat(),
-    )[0][0]
-    target_row = _query(
-        connection,
-        "SELECT target FROM paper_target WHERE set_on <= ? ORDER BY set_on DESC, recorded_at DESC LIMIT 1",
-        sunday.isoformat(),
-    )
-    order = _learning_order(pairs, settings.get("start_stage:" + str(track)))
-    in_progress = [t for t in order if status.get(t) == "in_progress"]
-    open_topics = [t for t in order if status.get(t, "todo") not in CLOSED]
-    next_topic = (in_progress or open_topics or [None])[0]
-    title = ""
-    if next_topic:
-        row = _query(
-            connection,
-            "SELECT t.title, m.title FROM topic t LEFT JOIN module m ON m.id = t.module_id WHERE t.id = ?",
-            next_topic,
-        )
-        title = f"{row[0][1]} › {row[0][0]}" if row and row[0][1] else (row[0][0] if row else "")
-    return {
-        "track": track or "",
-        "percent": percent,
-        "done": done,
-        "total": counted,
-        "papers": papers,
-        "target": target_row[0][0] if target_row else DEFAULT_TARGET,
-        "next": title,
-        "week": f"{today.isocalendar()[0]:04d}-W{today.isocalendar()[1]:02d}",
-    }
-
-
-def rebuild(database, cache):
-    """Fields read from the store, written to the badge file when possible; None if unreadable."""
-    signature = database_signature(database)
+def stored_generation(database):
+    """The id of the store's latest change (0 before the first), or None when it cannot be read."""
+    if not os.path.isfile(database):  # sqlite3 would wait for good on a FIFO in its place
+        return None
     try:
         connection = connect_read_only(database)
         try:
-            fields = _fields(connection)
+            return connection.execute("SELECT coalesce(max(id), 0) FROM change").fetchone()[0]
         finally:
             connection.close()
     except sqlite3.Error:
         return None
+
+
+def rebuild(paths):
+    """The badge's fields from the current read snapshot, cached when possible; None without one."""
+    from datetime import UTC, datetime
+
+    from . import snapshot
+    from .badge import write_cache
+    from .domain.badge import badge_fields
+    from .domain.dates import local_day
+    from .domain.state import from_snapshot
+    from .files import held_lock
+
+    database = str(paths.database)
+    generation = stored_generation(database)
+    data = None if generation is None else snapshot.read_valid(paths, generation)
+    if data is None:
+        return None
+    fields = badge_fields(from_snapshot(data), local_day(datetime.now(UTC)))
     try:
-        write_cache(cache, fields, signature)
+        # Never wait at a prompt: a writer holding the lock writes the file itself.
+        with held_lock(paths.cache_lock, wait=False):
+            if stored_generation(database) == generation:
+                write_cache(str(paths.badge), fields, generation)
     except OSError:
-        pass  # a read-only data directory still gets its badge, just not a cached one
-    fields["db"] = signature
-    return {name: str(value) for name, value in fields.items()}
+        pass  # busy, or a read-only data directory: the badge is shown, just not cached
+    return {**{name: str(value) for name, value in fields.items()}, "generation": str(generation)}

@@ -1,23 +1,30 @@
 """The export format: everything a learner recorded, as versioned JSON, and its validation.
 
     {
-      "format": "llmpath-export",      always this string
-      "version": 1,                    this layout; a later llmpath reads every earlier version
+      "format": "llmpath-export",        always this string
+      "version": 2,                      this layout; a later llmpath reads every earlier version
       "exported_at": "2026-11-25T08:00:00+00:00",
-      "llmpath": "0.1.0",              the version that wrote the file
-      "status_events": [{"uid", "batch", "topic", "status", "on", "at", "note"}],
-      "undos":         [{"uid", "batch", "at"}],
-      "paper_reads":   [{"uid", "paper", "on", "at", "note", "pass"}],
-      "own_papers":    [{"id", "title", "created_at"}],
-      "paper_targets": [{"uid", "target", "on", "at"}],
-      "settings":      [{"key", "value", "updated_at"}]
+      "llmpath": "0.1.0",                the version that wrote the file
+      "changes":         [{"uid", "kind", "summary", "at", "reverts", "imported_by"}],
+      "status_events":   [{"uid", "change", "topic", "status", "on", "at", "note"}],
+      "paper_reads":     [{"uid", "change", "paper", "on", "at", "note", "pass"}],
+      "own_papers":      [{"id", "change", "title", "created_at"}],
+      "paper_targets":   [{"uid", "change", "target", "on", "at"}],
+      "setting_changes": [{"change", "key", "value"}]
     }
 
-`status` is todo, in_progress, done or skipped; `on` is the learner's local date (YYYY-MM-DD);
-`at` and the other times are ISO 8601 with a UTC offset; `pass` is 1, 2, 3 or null; a setting's
-empty value means it was cleared. Records with a `uid` are never changed once written, so importing
-merges by uid: importing twice equals importing once. A setting is taken from the file only when it
-is newer than the one in the store.
+`changes` is the history, oldest first: one entry per command that changed something. Every
+record names the change that made it by that change's uid; an undo names the change it reverts in
+`reverts`, and a change that came with an import names that import in `imported_by`. `kind` is
+status, paper_read, paper_target, setting, import, sync or undo; `status` is todo, in_progress,
+done or skipped; `on` is the learner's local date (YYYY-MM-DD); `at` and the other times are ISO
+8601 with a UTC offset; `pass` is 1, 2, 3 or null; a setting's empty value means it was cleared.
+These are the names the store's tables and the read path use too.
+
+Importing merges by uid: a change already in the store is skipped, so importing twice equals
+importing once. The new changes join the end of the history as one import, which `llmpath undo`
+takes back as a whole. Version 1 files (status events grouped by "batch", "undos" naming a batch,
+"settings" with their times) still import: each batch, read, target and setting becomes a change.
 
 A file to import is not trusted: it is refused whole, naming the first problem, when it is not
 JSON (or is JSON that Python cannot hold: nesting a thousand deep, numbers of thousands of digits,
@@ -37,34 +44,77 @@ from .domain.state import STATUSES
 from .errors import UsageError
 
 FORMAT_NAME = "llmpath-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+KINDS = ("status", "paper_read", "paper_target", "setting", "import", "sync", "undo")
 
 # The longest text each kind of field may hold, in characters: as when typed or read from a roadmap.
 # A setting's key is a prefix and an id (start_stage:developer); its value, an id or empty.
-TEXT_LIMITS = {"id": MAX_ID, "key": 2 * MAX_ID, "note": MAX_NOTE, "title": MAX_TITLE, "status": 20}
+TEXT_LIMITS = {
+    "id": MAX_ID,
+    "key": 2 * MAX_ID,
+    "note": MAX_NOTE,
+    "summary": MAX_NOTE,
+    "title": MAX_TITLE,
+    "status": 20,
+    "kind": 20,
+}
 # A whole number in the file has a few digits; far longer ones are refused before Python turns
 # them into numbers, which it will not do past 4300 digits.
 MAX_DIGITS = 20
 
-SECTIONS: dict[str, dict[str, str]] = {
-    # field -> kind; a kind ending in "?" may be null
-    "status_events": {
-        "uid": "id",
-        "batch": "id",
-        "topic": "id",
-        "status": "status",
-        "on": "date",
-        "at": "time",
-        "note": "note?",
+# Each version's sections: field -> kind; a kind ending in "?" may be null.
+LAYOUTS: dict[int, dict[str, dict[str, str]]] = {
+    1: {
+        "status_events": {
+            "uid": "id",
+            "batch": "id",
+            "topic": "id",
+            "status": "status",
+            "on": "date",
+            "at": "time",
+            "note": "note?",
+        },
+        "undos": {"uid": "id", "batch": "id", "at": "time"},
+        "paper_reads": {"uid": "id", "paper": "id", "on": "date", "at": "time", "note": "note?", "pass": "pass?"},
+        "own_papers": {"id": "id", "title": "title", "created_at": "time"},
+        "paper_targets": {"uid": "id", "target": "target", "on": "date", "at": "time"},
+        "settings": {"key": "key", "value": "setting", "updated_at": "time?"},
     },
-    "undos": {"uid": "id", "batch": "id", "at": "time"},
-    "paper_reads": {"uid": "id", "paper": "id", "on": "date", "at": "time", "note": "note?", "pass": "pass?"},
-    "own_papers": {"id": "id", "title": "title", "created_at": "time"},
-    "paper_targets": {"uid": "id", "target": "target", "on": "date", "at": "time"},
-    "settings": {"key": "key", "value": "setting", "updated_at": "time?"},
+    2: {
+        "changes": {
+            "uid": "id",
+            "kind": "kind",
+            "summary": "summary",
+            "at": "time",
+            "reverts": "id?",
+            "imported_by": "id?",
+        },
+        "status_events": {
+            "uid": "id",
+            "change": "id",
+            "topic": "id",
+            "status": "status",
+            "on": "date",
+            "at": "time",
+            "note": "note?",
+        },
+        "paper_reads": {
+            "uid": "id",
+            "change": "id",
+            "paper": "id",
+            "on": "date",
+            "at": "time",
+            "note": "note?",
+            "pass": "pass?",
+        },
+        "own_papers": {"id": "id", "change": "id", "title": "title", "created_at": "time"},
+        "paper_targets": {"uid": "id", "change": "id", "target": "target", "on": "date", "at": "time"},
+        "setting_changes": {"change": "id", "key": "key", "value": "setting"},
+    },
 }
+SECTIONS = LAYOUTS[FORMAT_VERSION]
 # The field that identifies a record: a file may not hold two records with the same one.
-KEYS = {"own_papers": "id", "settings": "key"}
+KEYS = {"own_papers": "id", "settings": "key", "setting_changes": None}
 
 
 class _Bad(Exception):
@@ -90,6 +140,8 @@ def _check_value(kind: str, value: Any) -> None:
         _check_text(value, TEXT_LIMITS[kind], multiline=kind == "note")
         if kind == "status" and value not in STATUSES:
             raise _Bad(f"expected one of {', '.join(STATUSES)}")
+        if kind == "kind" and value not in KINDS:
+            raise _Bad(f"expected one of {', '.join(KINDS)}")
     elif kind == "date":
         try:
             date.fromisoformat(value)
@@ -144,16 +196,18 @@ def parse(content: bytes) -> dict[str, list[dict[str, Any]]]:
 
 
 def validate(data: Any) -> dict[str, list[dict[str, Any]]]:
-    """The document's records by section, or a UsageError naming the first problem and its place."""
+    """The document's records by section, in the current layout, or a UsageError naming the first
+    problem and its place."""
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
         raise UsageError(f'not an llmpath export: it has no "format": "{FORMAT_NAME}"')
     version = data.get("version")
-    if version != FORMAT_VERSION:
+    if version not in LAYOUTS or isinstance(version, bool):
+        known = " and ".join(str(v) for v in LAYOUTS)
         raise UsageError(
-            f"export format version {version!r} is not one this llmpath reads (it reads {FORMAT_VERSION}); upgrade llmpath"
+            f"export format version {version!r} is not one this llmpath reads (it reads {known}); upgrade llmpath"
         )
     records: dict[str, list[dict[str, Any]]] = {}
-    for section, fields in SECTIONS.items():
+    for section, fields in LAYOUTS[version].items():
         entries = data.get(section, [])
         if not isinstance(entries, list):
             raise UsageError(f"{section}: expected a list")
@@ -171,14 +225,93 @@ def validate(data: Any) -> dict[str, list[dict[str, Any]]]:
                     raise UsageError(f"{where}.{field}: {problem}") from None
         key = KEYS.get(section, "uid")
         seen: dict[str, int] = {}
-        for i, entry in enumerate(entries):
+        for i, entry in enumerate(entries if key else ()):
             if entry[key] in seen:
                 raise UsageError(
                     f"{section}[{i}].{key}: {entry[key]!r} is already used by {section}[{seen[entry[key]]}]"
                 )
             seen[entry[key]] = i
         records[section] = [{f: e.get(f) for f in fields} for e in entries]
+    if version == 1:
+        records = _from_version_1(records)
+    _check_references(records)
     return records
+
+
+def _check_references(records: dict[str, list[dict[str, Any]]]) -> None:
+    """Every record names a change of the file; an undo or an imported change, an earlier one."""
+    earlier: set[str] = set()
+    for i, change in enumerate(records["changes"]):
+        for field in ("reverts", "imported_by"):
+            if change[field] is not None and change[field] not in earlier:
+                raise UsageError(f"changes[{i}].{field}: {change[field]!r} is no earlier change of the file")
+        earlier.add(change["uid"])
+    for section, entries in records.items():
+        for i, entry in enumerate(entries if section != "changes" else ()):
+            if entry["change"] not in earlier:
+                raise UsageError(f"{section}[{i}].change: {entry['change']!r} is no change of the file")
+
+
+def _from_version_1(old: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """A version 1 file in the current layout: each batch, read, target, own paper and setting
+    becomes a change (ordered by time, the only order version 1 had), each undo one reverting its
+    batch. Change uids are those the store's own upgrade gives the same records, so a store and
+    its old export still merge."""
+    changes: list[tuple[str, dict[str, Any]]] = []
+    batches: dict[str, list[dict[str, Any]]] = {}
+    for event in old["status_events"]:
+        batches.setdefault(event["batch"], []).append(event)
+    for batch, events in batches.items():
+        topics = ", ".join(e["topic"] for e in events)
+        summary = f"marked {events[0]['status'].replace('_', ' ')}: {topics}"
+        changes.append(
+            (min(e["at"] for e in events), _change(f"batch:{batch}", "status", summary, min(e["at"] for e in events)))
+        )
+    for read in old["paper_reads"]:
+        changes.append(
+            (
+                read["at"],
+                _change(f"read:{read['uid']}", "paper_read", f"logged a reading of {read['paper']}", read["at"]),
+            )
+        )
+    for target in old["paper_targets"]:
+        summary = f"set the weekly paper target to {target['target']}"
+        changes.append((target["at"], _change(f"target:{target['uid']}", "paper_target", summary, target["at"])))
+    for paper in old["own_papers"]:
+        uid = f"own-paper:{paper['id']}"
+        changes.append((paper["created_at"], _change(uid, "paper_read", f"added {paper['id']}", paper["created_at"])))
+    epoch = datetime(1970, 1, 1, tzinfo=UTC).isoformat()
+    for setting in old["settings"]:
+        at = setting["updated_at"] or epoch
+        summary = f"{setting['key']} = {setting['value']}" if setting["value"] else f"{setting['key']} cleared"
+        changes.append((at, _change(f"setting:{setting['key']}", "setting", summary, at)))
+    ordered = [change for _, change in sorted(changes, key=lambda pair: _utc_key(pair[0]))]
+    known = {change["uid"] for change in ordered}
+    for undo in sorted(old["undos"], key=lambda u: _utc_key(u["at"])):
+        if f"batch:{undo['batch']}" in known:
+            undone = _change(undo["uid"], "undo", "undid an earlier change", undo["at"])
+            ordered.append({**undone, "reverts": f"batch:{undo['batch']}"})
+    return {
+        "changes": ordered,
+        "status_events": [
+            {**{k: v for k, v in e.items() if k != "batch"}, "change": f"batch:{e['batch']}"}
+            for e in old["status_events"]
+        ],
+        "paper_reads": [{**r, "change": f"read:{r['uid']}"} for r in old["paper_reads"]],
+        "own_papers": [{**p, "change": f"own-paper:{p['id']}"} for p in old["own_papers"]],
+        "paper_targets": [{**t, "change": f"target:{t['uid']}"} for t in old["paper_targets"]],
+        "setting_changes": [
+            {"change": f"setting:{s['key']}", "key": s["key"], "value": s["value"]} for s in old["settings"]
+        ],
+    }
+
+
+def _change(uid: str, kind: str, summary: str, at: str) -> dict[str, Any]:
+    return {"uid": uid, "kind": kind, "summary": summary, "at": at, "reverts": None, "imported_by": None}
+
+
+def _utc_key(at: str) -> datetime:
+    return datetime.fromisoformat(at).astimezone(UTC)
 
 
 def document(records: dict[str, list[dict[str, Any]]], exported_at: str, version: str) -> dict[str, Any]:

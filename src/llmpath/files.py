@@ -18,6 +18,8 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -127,3 +129,20 @@ def write_through(path: Path, text: str) -> None:
             raise
         raise Refused(f"leads to {target}, which {problem}") from None
     write_atomically(target, text, mode & 0o777)  # not set-id bits: the new file may have a new owner
+
+
+@contextmanager
+def held_lock(path: str | os.PathLike[str], wait: bool = True) -> Iterator[None]:
+    """An exclusive lock on `path` (created 0600), held for the block; a no-op where the platform
+    has no flock (Windows). Without `wait`, BlockingIOError when another process holds it."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    handle = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        yield
+    finally:
+        os.close(handle)

@@ -14,6 +14,7 @@ from .badge import BADGE_NAME, DATABASE_NAME  # the badge module is the lightest
 
 APP_NAME = "llmpath"
 SNAPSHOT_NAME = "snapshot.json"
+CACHE_LOCK_NAME = "cache.lock"
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,11 @@ class Paths:
     @property
     def badge(self) -> Path:
         return self.data_dir / BADGE_NAME
+
+    @property
+    def cache_lock(self) -> Path:
+        """Held by whoever writes the store or its caches, so a cache never outlives its generation."""
+        return self.data_dir / CACHE_LOCK_NAME
 
 
 def data_dir() -> Path:

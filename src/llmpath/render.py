@@ -14,12 +14,13 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from .domain.history import Change
 from .domain.papers import Read, WeekView
 from .domain.planner import Plan, Suggestion
 from .domain.progress import Tally, TrackProgress, tally
 from .domain.state import Event, State
+from .roadmap.schema import Paper, Stage, Topic, Track
 from .safetext import visible
-from .schema import Paper, Stage, Topic, Track
 
 MARKS = {"done": ("✔", "green"), "in_progress": ("▶", "yellow"), "skipped": ("↷", "dim"), "todo": ("○", "")}
 STATUS_WORDS = {"done": "done", "in_progress": "in progress", "skipped": "skipped", "todo": "to do"}
@@ -237,6 +238,16 @@ def history_row(event: Event) -> tuple[Text, Text, Text]:
         Text(STATUS_WORDS[event.status], style=style),
         Text(note, style=style),
     )
+
+
+def render_undone(console: Console, after: State, change: Change, events: list[Event]) -> None:
+    """What `undo` took back: each topic's status before and after, or the change's summary."""
+    if not events:
+        console.print("↶ undone:", change.summary)
+        return
+    for event in events:
+        title = after.roadmap.display_title(event.topic) if event.topic in after.roadmap.topics else event.topic
+        console.print("↶ undone:", status_text(event.status), "→", status_text(after.status(event.topic)), " ", title)
 
 
 def render_roadmap(

@@ -1,9 +1,10 @@
 """The read snapshot: one JSON file holding the dataset and the user's records.
 
 Every write refreshes it atomically; the read commands (and the prompt badge) read it instead of
-the database, so they import neither SQLAlchemy nor YAML. It is trusted only while the database
-and the roadmap file are exactly as they were when it was written; otherwise it is rebuilt.
-Standard library only.
+the database, so they import neither SQLAlchemy nor YAML. It is stamped with the store generation
+it was made from (the id of the latest change in the history) and trusted only while the store is
+at that generation and the roadmap file is as it was; otherwise it is rebuilt. Standard library
+only.
 """
 
 from __future__ import annotations
@@ -17,26 +18,10 @@ from . import __version__
 from .files import MAX_ROADMAP_BYTES, MAX_SNAPSHOT_BYTES, read_regular, write_atomically
 from .paths import Paths
 
-FORMAT = 2
+FORMAT = 3  # 3: stamped with the store generation, records carry the id of their change
 # The store's latest migration. A test keeps it equal to store.migrations.latest(); it lives here
 # so that checking a snapshot does not import SQLAlchemy.
-SCHEMA = "0004_setting_times"
-
-
-def file_signature(path: Path) -> list[int] | None:
-    """Size and modification time: what changes when SQLite writes a file."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return [stat.st_size, stat.st_mtime_ns]
-
-
-def database_signature(paths: Paths) -> list[Any]:
-    database = paths.database
-    wal = file_signature(database.with_name(database.name + "-wal"))
-    # An empty write-ahead log holds nothing: one that a reader merely opened changes nothing.
-    return [file_signature(database), wal if wal and wal[0] else None]
+SCHEMA = "0005_history"
 
 
 def roadmap_digest(path: Path) -> str:
@@ -44,17 +29,24 @@ def roadmap_digest(path: Path) -> str:
     return hashlib.sha256(read_regular(path, MAX_ROADMAP_BYTES)).hexdigest()
 
 
-def read_valid(paths: Paths) -> dict[str, Any] | None:
+def read_valid(paths: Paths, generation: int | None = None) -> dict[str, Any] | None:
     """The snapshot if it is current, else None: missing, damaged, written by another llmpath
-    version or schema, older than the store, or made from a roadmap file that has changed since.
-    A snapshot that is not a regular file (a FIFO, say) is stale too: the next write replaces it."""
+    version or schema, made at another store generation (`generation`, read from the store when
+    not given), or from a roadmap file that has changed since. A snapshot that is not a regular
+    file (a FIFO, say) is stale too: the next write replaces it."""
+    from .badge_rebuild import stored_generation
+
+    if generation is None:
+        generation = stored_generation(str(paths.database))
+    if generation is None:
+        return None
     try:
         data = json.loads(read_regular(paths.snapshot, MAX_SNAPSHOT_BYTES))
         current = (
             data.get("format") == FORMAT
             and data["llmpath"] == __version__
             and data["schema"] == SCHEMA
-            and data["database"]["signature"] == database_signature(paths)
+            and data["generation"] == generation
             and data["roadmap_file"]["path"] == str(paths.roadmap)
             # Hashing the file costs well under a millisecond, and unlike its size and mtime it
             # cannot miss an edit.

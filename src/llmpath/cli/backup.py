@@ -98,11 +98,20 @@ def import_file(
         records = exchange.parse(content)
     except UsageError as error:
         raise UsageError(f"{name}: {error}; nothing was imported") from None
-    added, _ = service.import_records(paths_of(ctx), records)
-    offered = sum(len(v) for v in records.values())
-    new = sum(added.values())
-    detail = ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in added.items() if count) or "nothing new"
-    say(f"Imported {new} of {offered} records ({detail}); the rest were already here or older.")
+    added, _ = service.import_records(paths_of(ctx), records, name)
+    if not added.get("changes"):
+        say(f"Imported nothing new: every change in {name} is already here.")
+        return
+    detail = ", ".join(_count(count, kind) for kind, count in added.items() if count and kind != "changes")
+    say(
+        f"Imported {_count(added['changes'], 'changes')} ({detail or 'no records'}); `llmpath undo` takes the import back."
+    )
+
+
+def _count(count: int, kind: str) -> str:
+    """`2 paper reads`, `1 paper read`: a record kind's name counted."""
+    name = kind.replace("_", " ")
+    return f"{count} {name if count != 1 else name.removesuffix('s')}"
 
 
 @handle_errors

@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 from ..domain.state import CLOSED, State, from_snapshot
-from ..schema import Track
+from ..roadmap.schema import Track
 from .common import JSON_OPTION, TRACK_OPTION, handle_errors, paths_of, print_json, state_of, today
 from .papers import week_summary
 
@@ -201,21 +201,18 @@ def skip(ctx: typer.Context, topics: list[str] = TOPICS_ARGUMENT, note: str = NO
 
 @handle_errors
 def undo(ctx: typer.Context) -> None:
-    """Revert the last status change; run it again to walk further back.
+    """Take back the last change of any kind (status, paper read, target, setting, import);
+    run it again to walk further back. The undo is itself kept in the history.
 
     \b
     Example:
       llmpath undo
     """
-    from ..render import make_console, status_text
+    from ..render import make_console, render_undone
     from ..store import service
 
-    reverted, fresh = service.undo(paths_of(ctx))
-    after = from_snapshot(fresh)
-    console = make_console()
-    for event in reverted:
-        title = after.roadmap.display_title(event.topic) if event.topic in after.roadmap.topics else event.topic
-        console.print("↶ undone:", status_text(event.status), "→", status_text(after.status(event.topic)), " ", title)
+    undone, fresh = service.undo(paths_of(ctx))
+    render_undone(make_console(), from_snapshot(fresh), undone.change, undone.events)
 
 
 @handle_errors

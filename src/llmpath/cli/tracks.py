@@ -80,10 +80,12 @@ def use(
     state = state_of(ctx)
     track = state.track(name)
     changes: dict[str, str | None] = {ACTIVE_TRACK: track.id}
+    summary = f"switched to track {track.id}"
     if start_from is not None:
         stage = find_stage(track, start_from)
         changes[START_STAGE_PREFIX + track.id] = None if stage.id == track.stages[0].id else stage.id
-    after = from_snapshot(service.set_settings(paths_of(ctx), changes))
+        summary += f", starting at {stage.id}"
+    after = from_snapshot(service.set_settings(paths_of(ctx), changes, summary))
     chosen = after.track(track.id)
     start = after.start_stage(chosen)
     where = f", starting at {after.roadmap.stage(start)[1].title}" if start else ""

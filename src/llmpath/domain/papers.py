@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from ..schema import PRIORITIES, Paper
+from ..roadmap.schema import PRIORITIES, Paper
 from .dates import days_left_in_week, week_label, week_start
 
 DEFAULT_TARGET = 2
@@ -55,7 +55,7 @@ class Read:
 class TargetChange:
     target: int
     set_on: date
-    recorded_at: datetime | None = None  # orders two changes set on the same day
+    change: int = 0  # its place in the history: orders two targets set on the same day
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ class PaperLog:
 
     def __init__(self, reads: Iterable[Read], targets: Iterable[TargetChange]) -> None:
         self.reads = sorted(reads, key=lambda r: (r.read_on, r.recorded_at))
-        self.targets = sorted(targets, key=lambda t: (t.set_on, t.recorded_at or datetime.min.replace(tzinfo=UTC)))
+        self.targets = sorted(targets, key=lambda t: (t.set_on, t.change))
         self._by_week: dict[date, list[Read]] = {}
         for read in self.reads:
             self._by_week.setdefault(week_start(read.read_on), []).append(read)

@@ -8,7 +8,8 @@ from datetime import date, datetime
 from typing import Any
 
 from ..errors import UsageError
-from ..schema import Paper, Roadmap, Track
+from ..roadmap.schema import Paper, Roadmap, Track
+from .history import Change, reverted
 from .papers import PaperLog, Read, TargetChange
 
 STATUSES = ("todo", "in_progress", "done", "skipped")
@@ -21,7 +22,7 @@ START_STAGE_PREFIX = "start_stage:"
 @dataclass(frozen=True)
 class Event:
     uid: str
-    batch: str
+    change: int  # the history's change that recorded it
     topic: str
     status: str
     happened_on: date
@@ -32,7 +33,7 @@ class Event:
     def to_json(self) -> dict[str, Any]:
         return {
             "uid": self.uid,
-            "batch": self.batch,
+            "change": self.change,
             "topic": self.topic,
             "status": self.status,
             "on": self.happened_on.isoformat(),
@@ -44,7 +45,7 @@ class Event:
     def from_json(cls, data: dict[str, Any], reverted: bool = False) -> Event:
         return cls(
             uid=data["uid"],
-            batch=data["batch"],
+            change=data["change"],
             topic=data["topic"],
             status=data["status"],
             happened_on=date.fromisoformat(data["on"]),
@@ -55,7 +56,7 @@ class Event:
 
 
 def latest_events(events: Iterable[Event]) -> dict[str, Event]:
-    """Each topic's latest event that was not undone: its current status. Events come in record order."""
+    """Each topic's latest event that was not undone: its current status. Events come in history order."""
     current: dict[str, Event] = {}
     for event in events:
         if not event.reverted:
@@ -66,11 +67,13 @@ def latest_events(events: Iterable[Event]) -> dict[str, Event]:
 @dataclass
 class State:
     roadmap: Roadmap
-    events: list[Event]  # record order, topic ids already resolved through aliases
+    events: list[Event]  # history order, topic ids already resolved through aliases
     settings: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # old topic id -> current id
     own_papers: list[Paper] = field(default_factory=list)
     paper_log: PaperLog = field(default_factory=lambda: PaperLog([], []))
+    changes: list[Change] = field(default_factory=list)  # the whole history, oldest first
+    taken_back: set[int] = field(default_factory=set)  # ids of the changes an undo reverted
     _current: dict[str, Event] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -93,7 +96,8 @@ class State:
 
     def active_track(self) -> Track:
         chosen = self.settings.get(ACTIVE_TRACK, self.roadmap.default_track)
-        return self.roadmap.track(chosen) or self.roadmap.track(self.roadmap.default_track)
+        # A store edited by hand may name no track at all: the first one is still a place to stand.
+        return self.roadmap.track(chosen) or self.roadmap.track(self.roadmap.default_track) or self.roadmap.tracks[0]
 
     def track(self, name: str | None) -> Track:
         """The named track, or the active one; a name matches an id or a title, case ignored."""
@@ -111,31 +115,45 @@ class State:
         return stage_id if stage_id and any(s.id == stage_id for s in track.stages) else None
 
 
+def in_force(records: Iterable[dict[str, Any]], taken_back: set[int]) -> list[dict[str, Any]]:
+    """The records whose change was not taken back, in history order."""
+    return sorted((r for r in records if r["change"] not in taken_back), key=lambda r: r["change"])
+
+
+def current_settings(changes: Iterable[dict[str, Any]], taken_back: set[int]) -> dict[str, str]:
+    """Each setting's latest value in force; an empty value means it was cleared."""
+    values: dict[str, str] = {}
+    for record in in_force(changes, taken_back):
+        values[record["key"]] = record["value"]
+    return {key: value for key, value in values.items() if value}
+
+
 def from_snapshot(data: dict[str, Any]) -> State:
     roadmap = Roadmap.from_json(data["roadmap"])
     aliases: dict[str, str] = data.get("aliases", {})
-    undone = set(data.get("undone", []))
+    changes = [Change.from_json(c) for c in data.get("changes", [])]
+    taken_back = reverted(changes)
     events = []
-    for raw in data.get("events", []):
-        event = Event.from_json(raw, reverted=raw["batch"] in undone)
+    for raw in sorted(data.get("events", []), key=lambda e: e["change"]):
+        event = Event.from_json(raw, reverted=raw["change"] in taken_back)
         if event.topic in aliases:
             event = replace(event, topic=aliases[event.topic])
         events.append(event)
-    own = [Paper(id=p["id"], title=p["title"], own=True) for p in data.get("own_papers", [])]
+    own = [Paper(id=p["id"], title=p["title"], own=True) for p in in_force(data.get("own_papers", []), taken_back)]
     log = PaperLog(
-        (Read.from_json(r) for r in data.get("reads", [])),
+        (Read.from_json(r) for r in in_force(data.get("reads", []), taken_back)),
         (
-            TargetChange(
-                t["target"], date.fromisoformat(t["on"]), datetime.fromisoformat(t["at"]) if t.get("at") else None
-            )
-            for t in data.get("targets", [])
+            TargetChange(t["target"], date.fromisoformat(t["on"]), t["change"])
+            for t in in_force(data.get("targets", []), taken_back)
         ),
     )
     return State(
         roadmap=roadmap,
         events=events,
-        settings=dict(data.get("settings", {})),
+        settings=current_settings(data.get("settings", []), taken_back),
         aliases=aliases,
         own_papers=own,
         paper_log=log,
+        changes=changes,
+        taken_back=taken_back,
     )

@@ -1,13 +1,14 @@
 """Opening the database: the engine, its SQLite settings, checks and upgrades.
 
 This is the one module that knows the store is SQLite. Everything SQLite-only (the file header
-check, pragmas, explicit BEGIN IMMEDIATE, the online backup) lives here, so the rest of the store
-runs on any SQLAlchemy database.
+check, pragmas, explicit BEGIN IMMEDIATE, the online backup, SQLite's error codes) lives here, so
+the rest of the store runs on any SQLAlchemy database.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,13 +19,13 @@ from pathlib import Path
 from sqlalchemy import URL, Engine, create_engine, event, exc
 
 from ..badge_rebuild import connect_read_only
-from ..errors import StoreError
+from ..errors import DamagedStoreError, InternalError, LlmpathError, StoreError
 from ..files import Refused, create_private, open_regular
 from . import migrations
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
-
+MIGRATION_NAME = re.compile(r"\d{4}_[a-z0-9_]+")  # how llmpath names its migrations, a newer llmpath too
 
 RECOVERY_HINT = "it is left untouched; move it aside (or set LLMPATH_HOME to another directory) to start a new store"
 
@@ -50,13 +51,13 @@ def check_database_file(database: Path) -> None:
         with open_regular(database) as handle:
             header = handle.read(len(SQLITE_HEADER))
     except Refused as error:
-        raise StoreError(f"{database} {error}; {RECOVERY_HINT}") from None
+        raise DamagedStoreError(f"{database} {error}; {RECOVERY_HINT}") from None
     except OSError as error:
         raise StoreError(f"cannot read {database}: {error.strerror}") from None
     if header and SQLITE_HEADER.startswith(header) and header != SQLITE_HEADER:
-        raise StoreError(f"{database} is truncated; {RECOVERY_HINT}")
+        raise DamagedStoreError(f"{database} is truncated; {RECOVERY_HINT}")
     if header and header != SQLITE_HEADER:
-        raise StoreError(f"{database} is not an llmpath database; {RECOVERY_HINT}")
+        raise DamagedStoreError(f"{database} is not an llmpath database; {RECOVERY_HINT}")
 
 
 def _configure(engine: Engine) -> None:
@@ -72,9 +73,18 @@ def _configure(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
-        # Take the write lock up front: a deferred transaction that later writes can fail with
-        # "database is locked" without waiting for the busy timeout.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A writer takes the write lock up front: a deferred transaction that later writes can
+        # fail with "database is locked" without waiting for the busy timeout. A reader never
+        # takes it (see reading()), so reads never queue behind writers or each other.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+
+READ_ONLY = "llmpath_read_only"
+
+
+def reading(engine: Engine) -> Engine:
+    """The engine for a transaction that only reads: it begins without taking the write lock."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def backup(database: Path, reason: str) -> Path:
@@ -82,38 +92,87 @@ def backup(database: Path, reason: str) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = database.with_name(f"{database.name}.{reason}-{stamp}.bak")
     create_private(target)  # SQLite keeps the mode of the file it opens
-    source = sqlite3.connect(database)
     try:
-        copy = sqlite3.connect(target)
+        source = sqlite3.connect(database)
         try:
-            source.backup(copy)
+            copy = sqlite3.connect(target)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
         finally:
-            copy.close()
-    finally:
-        source.close()
+            source.close()
+    except BaseException:
+        target.unlink()  # a half-written copy (on a full disk, say) is no backup, only clutter
+        raise
     return target
 
 
 @contextmanager
 def database_errors(database: Path) -> Iterator[None]:
-    """Turn SQLite's complaints about a damaged file into one clear StoreError."""
+    """Turn any SQLite error, raw or wrapped by SQLAlchemy, into one line saying what to do.
+
+    The one place that tells SQLite's errors apart, and by their result code: the message text
+    differs between SQLite versions.
+    """
     try:
         yield
-    except exc.DatabaseError as error:
-        detail = str(error.orig) if getattr(error, "orig", None) else str(error)
-        if "locked" in detail or "busy" in detail:
-            raise StoreError(f"{database} is busy in another llmpath process; try again") from None
-        raise StoreError(f"{database} cannot be read ({detail}); {RECOVERY_HINT}") from None
+    except exc.DBAPIError as error:
+        raise _translate(error.orig, database) from None
+    except sqlite3.Error as error:
+        raise _translate(error, database) from None
 
 
-def open_engine(data_dir: Path, database: Path) -> Engine:
-    """An engine on an up-to-date store, created on first use and migrated in place."""
+def _translate(error: BaseException, database: Path) -> LlmpathError:
+    detail = str(error)
+    code = getattr(error, "sqlite_errorcode", None)
+    name = getattr(error, "sqlite_errorname", None) or type(error).__name__
+    primary = code & 0xFF if code is not None else None  # extended codes (SQLITE_IOERR_WRITE, ...) refine these
+    if primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return DamagedStoreError(f"{database} cannot be read ({detail}); {RECOVERY_HINT}")
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return StoreError(
+            f"{database} is busy: another process (another llmpath, or a program that has it open) kept it "
+            "locked; try again once it is done"
+        )
+    if primary == sqlite3.SQLITE_FULL:
+        return StoreError(f"the disk holding {database} is full; nothing was saved; free some space and try again")
+    if primary == sqlite3.SQLITE_IOERR:
+        return StoreError(
+            f"the disk holding {database} reported an I/O error ({name}); nothing was saved; check the disk and try again"
+        )
+    if primary == sqlite3.SQLITE_READONLY:
+        return StoreError(
+            f"{database} cannot be written: the file, its directory or its disk is read-only ({name}); nothing was "
+            "saved; fix the permissions or set LLMPATH_HOME to a writable directory"
+        )
+    if primary == sqlite3.SQLITE_CANTOPEN:
+        return StoreError(
+            f"cannot open {database} or the -wal and -shm files SQLite keeps beside it; make the directory and "
+            "these files readable and writable, or set LLMPATH_HOME to another directory"
+        )
+    if primary == sqlite3.SQLITE_CONSTRAINT:  # the schema caught llmpath writing something it must not
+        return InternalError(
+            f"internal error: {detail} ({name}); a bug in llmpath, not damage to {database}, and nothing was "
+            "saved; please report this"
+        )
+    return InternalError(f"unexpected SQLite error on {database}: {detail} ({name}); please report this")
+
+
+def check_store(data_dir: Path, database: Path) -> None:
+    """Refuse an unusable data directory or a database that is damaged or not llmpath's, before
+    anything (a lock file included) is created beside it."""
     ensure_data_dir(data_dir)
     check_database_file(database)
-    existed = database.exists() and database.stat().st_size > 0
-    if existed:
+    if database.exists() and database.stat().st_size > 0:
         _refuse_foreign(database)
-    else:
+
+
+def open_engine(database: Path) -> Engine:
+    """An engine on an up-to-date store, created on first use and migrated in place; the caller
+    has run check_store."""
+    existed = database.exists() and database.stat().st_size > 0
+    if not existed:
         create_private(database)  # SQLite gives its -wal and -shm files the database's mode
     engine = create_engine(URL.create("sqlite", database=str(database)))  # URL.create: any character in the path
     _configure(engine)
@@ -123,20 +182,39 @@ def open_engine(data_dir: Path, database: Path) -> Engine:
 
 
 def _refuse_foreign(database: Path) -> None:
-    """An SQLite file with tables but no migration record belongs to another program.
+    """Looked at read-only: opening another program's database as llmpath's would already switch it to WAL."""
+    with _read_only(database) as connection:
+        _recorded_migrations(connection, database)
 
-    Looked at read-only: opening it as llmpath's would already switch its journal to WAL.
-    """
-    try:
+
+@contextmanager
+def _read_only(database: Path) -> Iterator[sqlite3.Connection]:
+    with database_errors(database):
         connection = connect_read_only(str(database))
         try:
-            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            yield connection
         finally:
             connection.close()
-    except sqlite3.DatabaseError as error:
-        raise StoreError(f"{database} cannot be read ({error}); {RECOVERY_HINT}") from None
-    if tables and "migration" not in tables:
-        raise StoreError(f"{database} is an SQLite database of another program, not llmpath's; {RECOVERY_HINT}")
+
+
+def _recorded_migrations(connection: sqlite3.Connection, database: Path) -> list[str]:
+    """The migrations an llmpath store records, none for an empty file; any other database is refused.
+
+    A store llmpath wrote has a `meta` table and a `migration` table of exactly (name, applied_at)
+    holding only llmpath's migration names; a newer llmpath's names are among them, so that its
+    store is refused as newer (by migrations.migrate), not as another program's.
+    """
+    if connection.execute("SELECT 1 FROM sqlite_master").fetchone() is None:
+        return []
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if {"migration", "meta"} <= tables:
+        columns = sorted(row[0] for row in connection.execute("SELECT name FROM pragma_table_info('migration')"))
+        if columns == ["applied_at", "name"]:
+            names = [row[0] for row in connection.execute("SELECT name FROM migration ORDER BY name")]
+            known = {name for name, _ in migrations.MIGRATIONS}
+            if names and all(isinstance(n, str) and (n in known or MIGRATION_NAME.fullmatch(n)) for n in names):
+                return names
+    raise DamagedStoreError(f"{database} is an SQLite database of another program, not llmpath's; {RECOVERY_HINT}")
 
 
 @dataclass(frozen=True)
@@ -148,20 +226,8 @@ class FileReport:
 
 def read_only_check(database: Path) -> FileReport:
     """Look inside the database without changing it (for `llmpath doctor`)."""
-    connection = connect_read_only(str(database))
-    try:
+    with _read_only(database) as connection:
+        applied = _recorded_migrations(connection, database)
         problems = [row[0] for row in connection.execute("PRAGMA integrity_check")]
-        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        applied = (
-            [row[0] for row in connection.execute("SELECT name FROM migration ORDER BY name")]
-            if "migration" in tables
-            else []
-        )
-        row = (
-            connection.execute("SELECT value FROM meta WHERE key = 'dataset_hash'").fetchone()
-            if "meta" in tables
-            else None
-        )
-    finally:
-        connection.close()
+        row = connection.execute("SELECT value FROM meta WHERE key = 'dataset_hash'").fetchone() if applied else None
     return FileReport([p for p in problems if p != "ok"], applied, row[0] if row else None)

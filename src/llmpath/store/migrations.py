@@ -168,6 +168,159 @@ def _setting_times(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE setting ADD COLUMN updated_at TIMESTAMP"))
 
 
+def _history_tables(meta: MetaData) -> None:
+    """The history as 0005 leaves it: one `change` row per command, records pointing at theirs."""
+    Table(
+        "change",
+        meta,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("uid", String, nullable=False, unique=True),
+        Column("kind", String, nullable=False),
+        Column("summary", Text, nullable=False),
+        Column("recorded_at", DateTime(timezone=True), nullable=False),
+        Column("reverts", Integer, unique=True),
+        Column("imported_by", Integer, index=True),
+    )
+    Table(
+        "setting_change",
+        meta,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("change_id", Integer, nullable=False, index=True),
+        Column("key", String, nullable=False),
+        Column("value", Text, nullable=False),
+    )
+    Table(
+        "status_event",
+        meta,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("uid", String, nullable=False, unique=True),
+        Column("change_id", Integer, nullable=False, index=True),
+        Column("topic_id", String, nullable=False, index=True),
+        Column("status", String, nullable=False),
+        Column("happened_on", Date, nullable=False),
+        Column("recorded_at", DateTime(timezone=True), nullable=False),
+        Column("note", Text),
+    )
+    Table(
+        "paper_read",
+        meta,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("uid", String, nullable=False, unique=True),
+        Column("change_id", Integer, nullable=False, index=True),
+        Column("paper_id", String, nullable=False, index=True),
+        Column("read_on", Date, nullable=False),
+        Column("recorded_at", DateTime(timezone=True), nullable=False),
+        Column("note", Text),
+        Column("pass_number", Integer),
+    )
+    Table(
+        "own_paper",
+        meta,
+        Column("id", String, primary_key=True),
+        Column("change_id", Integer, nullable=False, index=True),
+        Column("title", Text, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+    )
+    Table(
+        "paper_target",
+        meta,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("uid", String, nullable=False, unique=True),
+        Column("change_id", Integer, nullable=False, index=True),
+        Column("target", Integer, nullable=False),
+        Column("set_on", Date, nullable=False),
+        Column("recorded_at", DateTime(timezone=True), nullable=False),
+    )
+
+
+LEGACY_EPOCH = "1970-01-01 00:00:00"  # settings saved before their times were recorded come first
+
+
+@migration("0005_history")
+def _history(conn: Connection) -> None:
+    """One history: every earlier command becomes a change, in the order its records were made.
+
+    Before this, status events were grouped by a batch id, undos named a batch, and settings were
+    overwritten in place. Each batch, paper read, target and setting becomes one change; each undo
+    becomes a change reverting its batch's. Records keep their uids, so exports still merge.
+    """
+    rows = lambda sql: conn.execute(text(sql)).all()  # noqa: E731 - read-only helper for this migration
+    changes: list[tuple[str, str, str, str]] = []  # (recorded_at, uid, kind, summary)
+    for batch, at, status, topics in rows(
+        "SELECT batch, min(recorded_at), min(status), group_concat(topic_id, ', ') FROM status_event GROUP BY batch"
+    ):
+        changes.append((at, f"batch:{batch}", "status", f"marked {status.replace('_', ' ')}: {topics}"))
+    for uid, at, paper in rows("SELECT uid, recorded_at, paper_id FROM paper_read"):
+        changes.append((at, f"read:{uid}", "paper_read", f"logged a reading of {paper}"))
+    for uid, at, target in rows("SELECT uid, recorded_at, target FROM paper_target"):
+        changes.append((at, f"target:{uid}", "paper_target", f"set the weekly paper target to {target}"))
+    settings = rows("SELECT key, value, updated_at FROM setting")
+    for key, value, at in settings:
+        changes.append(
+            (at or LEGACY_EPOCH, f"setting:{key}", "setting", f"{key} = {value}" if value else f"{key} cleared")
+        )
+    own = rows("SELECT id, title, created_at FROM own_paper")
+    for paper_id, _title, at in own:
+        changes.append((at, f"own-paper:{paper_id}", "paper_read", f"added {paper_id}"))
+    undos = rows("SELECT uid, batch, recorded_at FROM undo ORDER BY recorded_at, id")
+
+    for name in ("status_event", "paper_read", "paper_target", "own_paper"):
+        conn.execute(text(f"CREATE TEMP TABLE legacy_{name} AS SELECT * FROM {name}"))
+        conn.execute(text(f"DROP TABLE {name}"))
+    conn.execute(text("DROP TABLE undo"))
+    conn.execute(text("DROP TABLE setting"))
+    meta = MetaData()
+    _history_tables(meta)
+    meta.create_all(conn)
+
+    change_ids: dict[str, int] = {}
+    insert_change = text(
+        "INSERT INTO change (uid, kind, summary, recorded_at, reverts) VALUES (:uid, :kind, :summary, :at, :reverts)"
+    )
+    for at, uid, kind, summary in sorted(changes):
+        conn.execute(insert_change, {"uid": uid, "kind": kind, "summary": summary, "at": at, "reverts": None})
+        change_ids[uid] = conn.execute(text("SELECT id FROM change WHERE uid = :uid"), {"uid": uid}).scalar_one()
+    for uid, batch, at in undos:
+        if f"batch:{batch}" in change_ids:
+            reverted = change_ids[f"batch:{batch}"]
+            summary = "undid an earlier change"
+            conn.execute(insert_change, {"uid": uid, "kind": "undo", "summary": summary, "at": at, "reverts": reverted})
+    conn.execute(
+        text(
+            "INSERT INTO status_event (id, uid, change_id, topic_id, status, happened_on, recorded_at, note) "
+            "SELECT e.id, e.uid, c.id, e.topic_id, e.status, e.happened_on, e.recorded_at, e.note "
+            "FROM legacy_status_event e JOIN change c ON c.uid = 'batch:' || e.batch"
+        )
+    )
+    conn.execute(
+        text(
+            "INSERT INTO paper_read (id, uid, change_id, paper_id, read_on, recorded_at, note, pass_number) "
+            "SELECT r.id, r.uid, c.id, r.paper_id, r.read_on, r.recorded_at, r.note, r.pass_number "
+            "FROM legacy_paper_read r JOIN change c ON c.uid = 'read:' || r.uid"
+        )
+    )
+    conn.execute(
+        text(
+            "INSERT INTO paper_target (id, uid, change_id, target, set_on, recorded_at) "
+            "SELECT t.id, t.uid, c.id, t.target, t.set_on, t.recorded_at "
+            "FROM legacy_paper_target t JOIN change c ON c.uid = 'target:' || t.uid"
+        )
+    )
+    conn.execute(
+        text(
+            "INSERT INTO own_paper (id, change_id, title, created_at) "
+            "SELECT p.id, c.id, p.title, p.created_at FROM legacy_own_paper p JOIN change c ON c.uid = 'own-paper:' || p.id"
+        )
+    )
+    for key, value, _at in settings:
+        conn.execute(
+            text("INSERT INTO setting_change (change_id, key, value) VALUES (:change, :key, :value)"),
+            {"change": change_ids[f"setting:{key}"], "key": key, "value": value},
+        )
+    for name in ("status_event", "paper_read", "paper_target", "own_paper"):
+        conn.execute(text(f"DROP TABLE legacy_{name}"))
+
+
 def applied(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         if not inspect(conn).has_table("migration"):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from .tables import (
+    Change,
     Meta,
     ModuleRow,
     OwnPaper,
@@ -15,14 +17,13 @@ from .tables import (
     PaperTarget,
     PaperTopic,
     Prerequisite,
-    Setting,
+    SettingChange,
     StageRow,
     StageTopic,
     StatusEvent,
     TopicAlias,
     TopicRow,
     TrackRow,
-    Undo,
 )
 
 
@@ -88,45 +89,70 @@ def roadmap_json(session: Session) -> dict[str, Any]:
 
 
 def records_json(session: Session) -> dict[str, Any]:
-    """Everything the user recorded, plus the alias map that resolves renamed topics."""
-    events = [
-        {
-            "uid": e.uid,
-            "batch": e.batch,
-            "topic": e.topic_id,
-            "status": e.status,
-            "on": e.happened_on.isoformat(),
-            "at": e.recorded_at.isoformat(),
-            "note": e.note,
-        }
-        # Record time, not row id: an imported history slots in where it happened.
-        for e in session.exec(select(StatusEvent).order_by(StatusEvent.recorded_at, StatusEvent.id))
-    ]
-    reads = [
-        {
-            "uid": r.uid,
-            "paper": r.paper_id,
-            "on": r.read_on.isoformat(),
-            "at": r.recorded_at.isoformat(),
-            "note": r.note,
-            "pass": r.pass_number,
-        }
-        for r in session.exec(select(PaperRead).order_by(PaperRead.id))
-    ]
+    """The whole history and every record, each with the id of the change that made it, plus the
+    alias map that resolves renamed topics. What is in force is the domain's to decide."""
     return {
+        "generation": generation(session),
         "aliases": _flatten(dict(session.exec(select(TopicAlias.alias, TopicAlias.topic_id)).all())),
-        "events": events,
-        "undone": list(session.exec(select(Undo.batch).order_by(Undo.id))),
-        "settings": {s.key: s.value for s in session.exec(select(Setting))},
-        "reads": reads,
+        "changes": [
+            {
+                "id": c.id,
+                "uid": c.uid,
+                "kind": c.kind,
+                "summary": c.summary,
+                "at": _utc(c.recorded_at),
+                "reverts": c.reverts,
+                "imported_by": c.imported_by,
+            }
+            for c in session.exec(select(Change).order_by(Change.id))
+        ],
+        "events": [
+            {
+                "uid": e.uid,
+                "change": e.change_id,
+                "topic": e.topic_id,
+                "status": e.status,
+                "on": e.happened_on.isoformat(),
+                "at": _utc(e.recorded_at),
+                "note": e.note,
+            }
+            for e in session.exec(select(StatusEvent).order_by(StatusEvent.change_id, StatusEvent.id))
+        ],
+        "reads": [
+            {
+                "uid": r.uid,
+                "change": r.change_id,
+                "paper": r.paper_id,
+                "on": r.read_on.isoformat(),
+                "at": _utc(r.recorded_at),
+                "note": r.note,
+                "pass": r.pass_number,
+            }
+            for r in session.exec(select(PaperRead).order_by(PaperRead.change_id, PaperRead.id))
+        ],
         "own_papers": [
-            {"id": p.id, "title": p.title} for p in session.exec(select(OwnPaper).order_by(OwnPaper.created_at))
+            {"id": p.id, "change": p.change_id, "title": p.title}
+            for p in session.exec(select(OwnPaper).order_by(OwnPaper.change_id))
         ],
         "targets": [
-            {"target": t.target, "on": t.set_on.isoformat()}
-            for t in session.exec(select(PaperTarget).order_by(PaperTarget.id))
+            {"change": t.change_id, "target": t.target, "on": t.set_on.isoformat()}
+            for t in session.exec(select(PaperTarget).order_by(PaperTarget.change_id))
+        ],
+        "settings": [
+            {"change": s.change_id, "key": s.key, "value": s.value}
+            for s in session.exec(select(SettingChange).order_by(SettingChange.change_id, SettingChange.id))
         ],
     }
+
+
+def generation(session: Session) -> int:
+    """The store's generation: the id of the latest change, 0 for a store with no history yet."""
+    return session.exec(select(func.max(Change.id))).one() or 0
+
+
+def _utc(value: datetime) -> str:
+    """SQLite hands times back without their zone; every stored time is UTC."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
 def _flatten(aliases: dict[str, str]) -> dict[str, str]:

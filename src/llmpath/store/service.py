@@ -10,26 +10,29 @@ import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from .. import __version__, badge, snapshot
 from ..domain.badge import badge_fields
 from ..domain.dates import local_day
+from ..domain.history import SYNC, UNDO, next_to_undo
+from ..domain.history import Change as HistoryChange
 from ..domain.state import Event, State, from_snapshot
 from ..errors import UsageError
+from ..files import held_lock
 from ..paths import Paths
 from . import migrations
-from .engine import database_errors, open_engine
+from .engine import check_store, database_errors, open_engine, reading
 from .reader import records_json, roadmap_json
 from .sync import stored_digest, sync
-from .tables import OwnPaper, PaperRead, PaperTarget, Setting, StatusEvent, Undo
+from .tables import Change, OwnPaper, PaperRead, PaperTarget, SettingChange, StatusEvent
 
 T = TypeVar("T")
-SIGNATURE_ATTEMPTS = 5
 
 
 def new_uid() -> str:
@@ -42,17 +45,33 @@ def utc_now() -> datetime:
 
 @contextmanager
 def _open(paths: Paths) -> Iterator[Engine]:
-    engine = open_engine(paths.data_dir, paths.database)
+    """The store, synced with the roadmap, with the cache lock held for the whole block.
+
+    Every writer holds the lock from before its transaction until its caches are rewritten, and
+    removes the badge file before it commits: so the badge file, which the prompt reads without
+    looking at the store, exists only while the store is at the generation it was made from.
+    """
+    check_store(paths.data_dir, paths.database)
+    with held_lock(paths.cache_lock):
+        engine = open_engine(paths.database)
+        try:
+            with database_errors(paths.database):
+                _ensure_synced(engine, paths)
+                yield engine
+        finally:
+            engine.dispose()
+
+
+def _forget_badge(paths: Paths) -> None:
+    """Called inside a write transaction, before it commits (see _open)."""
     try:
-        with database_errors(paths.database):
-            _ensure_synced(engine, paths)
-            yield engine
-    finally:
-        engine.dispose()
+        paths.badge.unlink(missing_ok=True)
+    except OSError:
+        pass  # not a file llmpath could have written: the badge never trusts it
 
 
 def _ensure_synced(engine: Engine, paths: Paths) -> None:
-    from ..loader import load_roadmap  # YAML is parsed only when the roadmap file changed
+    from ..roadmap.loader import load_roadmap  # YAML is parsed only when the roadmap file changed
 
     try:
         digest = snapshot.roadmap_digest(paths.roadmap)
@@ -64,38 +83,25 @@ def _ensure_synced(engine: Engine, paths: Paths) -> None:
             return
     roadmap = load_roadmap(paths.roadmap)  # a broken file fails here, before anything changes
     with Session(engine) as session, session.begin():
+        if stored_digest(session) == digest:  # another process synced while this one waited for the lock
+            return
         sync(session, roadmap, digest, str(paths.roadmap))
-
-
-def _snapshot_data(engine: Engine) -> dict[str, Any]:
-    with Session(engine) as session, session.begin():
-        return {"roadmap": roadmap_json(session), **records_json(session), "synced_digest": stored_digest(session)}
+        _begin_change(session, SYNC, f"synced the roadmap from {paths.roadmap.name}")
+        _forget_badge(paths)
 
 
 def _rebuild_snapshot(engine: Engine, paths: Paths) -> dict[str, Any]:
-    """Read the store and write the snapshot, stamped with the database's file signature.
-
-    The signature is taken with every connection closed, before and after reading; if another
-    process wrote in between, read again, so a snapshot never claims a newer store than it holds.
-    """
-    data: dict[str, Any] = {}
-    for _ in range(SIGNATURE_ATTEMPTS):
-        engine.dispose()
-        before = snapshot.database_signature(paths)
-        badge_signature = badge.database_signature(str(paths.database))
-        data = _snapshot_data(engine)
-        engine.dispose()
-        if snapshot.database_signature(paths) == before:
-            break
-    else:
-        # A busy store: write what we have, unstamped, so the next read rebuilds it.
-        before, badge_signature = None, "unstamped"
+    """Read the store in one transaction and write the snapshot and the badge file, each stamped
+    with the generation read in that transaction: a cache never claims a newer store than it holds.
+    A writer that commits later writes its own; a reader finding another generation rebuilds."""
+    with Session(reading(engine)) as session:
+        data = {"roadmap": roadmap_json(session), **records_json(session), "synced_digest": stored_digest(session)}
     data.update(
         format=snapshot.FORMAT,
         llmpath=__version__,
         written_at=utc_now().isoformat(),
         schema=migrations.latest(),
-        database={"path": str(paths.database), "signature": before},
+        database={"path": str(paths.database)},
         # The digest the store was synced from, not the file's digest now: if the file changed
         # since the sync, the next read sees the difference and syncs.
         roadmap_file={"path": str(paths.roadmap), "digest": data.pop("synced_digest")},
@@ -103,7 +109,7 @@ def _rebuild_snapshot(engine: Engine, paths: Paths) -> dict[str, Any]:
     try:
         snapshot.write(paths, data)
         fields = badge_fields(from_snapshot(data), local_day(datetime.now(UTC)))
-        badge.write_cache(str(paths.badge), fields, badge_signature)
+        badge.write_cache(str(paths.badge), fields, data["generation"])
     except OSError as error:
         # The change is committed; only the fast paths suffer. Say so rather than fail.
         print(
@@ -115,9 +121,10 @@ def _rebuild_snapshot(engine: Engine, paths: Paths) -> dict[str, Any]:
 
 
 def refresh(paths: Paths) -> dict[str, Any]:
-    """Create, migrate and sync the store as needed, and return a fresh snapshot."""
+    """Create, migrate and sync the store as needed, and return a fresh snapshot: the one another
+    process wrote while this one waited for the lock, or a new one."""
     with _open(paths) as engine:
-        return _rebuild_snapshot(engine, paths)
+        return snapshot.read_valid(paths) or _rebuild_snapshot(engine, paths)
 
 
 def _write(paths: Paths, change: Callable[[Session, State], T]) -> tuple[T, dict[str, Any]]:
@@ -126,23 +133,34 @@ def _write(paths: Paths, change: Callable[[Session, State], T]) -> tuple[T, dict
         with Session(engine) as session, session.begin():
             state = from_snapshot({"roadmap": roadmap_json(session), **records_json(session)})
             result = change(session, state)
+            _forget_badge(paths)
         return result, _rebuild_snapshot(engine, paths)
+
+
+def _begin_change(session: Session, kind: str, summary: str, **links: int | None) -> int:
+    """Add one change to the history and return its id, for the records it makes to point at."""
+    change = Change(uid=new_uid(), kind=kind, summary=summary, recorded_at=utc_now(), **links)
+    session.add(change)
+    session.flush()
+    return change.id
 
 
 def record_status(
     paths: Paths, topic_ids: list[str], status: str, happened_on: date, note: str | None
 ) -> tuple[list[str], dict[str, Any]]:
-    """Append a status event for each topic whose status differs; returns the topics changed."""
+    """One change setting each topic whose status differs; returns the topics changed."""
 
     def change(session: Session, state: State) -> list[str]:
-        batch = new_uid()
-        now = utc_now()
         changed = [t for t in topic_ids if state.status(t) != status]
+        if not changed:
+            return changed
+        change_id = _begin_change(session, "status", f"marked {status.replace('_', ' ')}: {', '.join(changed)}")
+        now = utc_now()
         for topic_id in changed:
             session.add(
                 StatusEvent(
                     uid=new_uid(),
-                    batch=batch,
+                    change_id=change_id,
                     topic_id=topic_id,
                     status=status,
                     happened_on=happened_on,
@@ -155,16 +173,23 @@ def record_status(
     return _write(paths, change)
 
 
-def undo(paths: Paths) -> tuple[list[Event], dict[str, Any]]:
-    """Revert the latest status change that is not yet reverted; returns its events."""
+@dataclass(frozen=True)
+class Undone:
+    """What `undo` took back: the change, and for a status change the statuses before it."""
 
-    def change(session: Session, state: State) -> list[Event]:
-        live = [e for e in state.events if not e.reverted]
-        if not live:
-            raise UsageError("nothing to undo: no status change is recorded")
-        batch = live[-1].batch
-        session.add(Undo(uid=new_uid(), batch=batch, recorded_at=utc_now()))
-        return [e for e in live if e.batch == batch]
+    change: HistoryChange
+    events: list[Event]
+
+
+def undo(paths: Paths) -> tuple[Undone, dict[str, Any]]:
+    """Take back the latest change in force, of any kind; an undo is itself a change."""
+
+    def change(session: Session, state: State) -> Undone:
+        target = next_to_undo(state.changes, state.taken_back)
+        if target is None:
+            raise UsageError("nothing to undo: no change is recorded")
+        _begin_change(session, UNDO, f"undid: {target.summary}", reverts=target.id)
+        return Undone(target, [e for e in state.events if e.change == target.id])
 
     return _write(paths, change)
 
@@ -177,11 +202,16 @@ def log_read(
     def change(session: Session, state: State) -> str:
         chosen = paper_id
         if chosen is None:
-            chosen = own_paper_id(new_title, set(state.papers))
-            session.add(OwnPaper(id=chosen, title=new_title, created_at=utc_now()))
+            # A paper added by a change later undone keeps its id: the row is never deleted.
+            taken = set(state.papers) | set(session.exec(select(OwnPaper.id)))
+            chosen = own_paper_id(new_title, taken)
+        change_id = _begin_change(session, "paper_read", f"logged a reading of {chosen}")
+        if paper_id is None:
+            session.add(OwnPaper(id=chosen, change_id=change_id, title=new_title, created_at=utc_now()))
         session.add(
             PaperRead(
                 uid=new_uid(),
+                change_id=change_id,
                 paper_id=chosen,
                 read_on=read_on,
                 recorded_at=utc_now(),
@@ -207,7 +237,10 @@ def own_paper_id(title: str, taken: set[str]) -> str:
 
 def set_target(paths: Paths, target: int, set_on: date) -> dict[str, Any]:
     def change(session: Session, _state: State) -> None:
-        session.add(PaperTarget(uid=new_uid(), target=target, set_on=set_on, recorded_at=utc_now()))
+        change_id = _begin_change(session, "paper_target", f"set the weekly paper target to {target}")
+        session.add(
+            PaperTarget(uid=new_uid(), change_id=change_id, target=target, set_on=set_on, recorded_at=utc_now())
+        )
 
     return _write(paths, change)[1]
 
@@ -222,27 +255,21 @@ def export_document(paths: Paths) -> dict[str, Any]:
     return document(records, utc_now().isoformat(), __version__)
 
 
-def import_records(paths: Paths, records: dict[str, list[dict[str, Any]]]) -> tuple[dict[str, int], dict[str, Any]]:
-    """Merge validated export records in one transaction; returns how many of each kind were new."""
+def import_records(
+    paths: Paths, records: dict[str, list[dict[str, Any]]], source: str
+) -> tuple[dict[str, int], dict[str, Any]]:
+    """Merge validated export records as one change; returns how many of each kind were new."""
     from .transfer import import_records as merge
 
-    return _write(paths, lambda session, _state: dict(merge(session, records)))
+    return _write(paths, lambda session, _state: dict(merge(session, records, f"imported {source}")))
 
 
-def set_settings(paths: Paths, values: dict[str, str | None]) -> dict[str, Any]:
-    """Set settings in one transaction; None clears one.
-
-    A cleared setting stays as an empty value with its time, so importing an older export cannot
-    bring the old value back.
-    """
+def set_settings(paths: Paths, values: dict[str, str | None], summary: str) -> dict[str, Any]:
+    """Set settings in one change; None clears one (kept as an empty value, so undo restores it)."""
 
     def change(session: Session, _state: State) -> None:
-        now = utc_now()
+        change_id = _begin_change(session, "setting", summary)
         for key, value in values.items():
-            row = session.get(Setting, key)
-            if row is None:
-                session.add(Setting(key=key, value=value or "", updated_at=now))
-            else:
-                row.value, row.updated_at = value or "", now
+            session.add(SettingChange(change_id=change_id, key=key, value=value or ""))
 
     return _write(paths, change)[1]

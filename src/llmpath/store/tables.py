@@ -1,8 +1,11 @@
 """SQLModel tables: what the dataset holds, and what the user records.
 
-The user's records are append-only: a topic's status is derived from its StatusEvent rows, and
-`undo` appends an Undo row naming the batch it reverts. Dataset rows are replaced by sync, except
-that a topic which leaves the dataset is kept with `retired` set, so its history stays readable.
+Everything the user records is one history of changes, append-only: each command that changes
+something adds one Change row, and the records it made (status events, paper reads, targets,
+settings) point at it. A Change's id is its place in the history and the store's generation.
+`undo` adds a Change that reverts an earlier one; nothing is ever deleted or updated. Dataset rows
+are replaced by sync, except that a topic which leaves the dataset is kept with `retired` set, so
+its history stays readable.
 """
 
 from __future__ import annotations
@@ -21,12 +24,32 @@ class Meta(SQLModel, table=True):
     value: str
 
 
-class Setting(SQLModel, table=True):
-    """User settings: active track, entry stage per track."""
+class Change(SQLModel, table=True):
+    """One change in the learner's history: what one command did, committed in one transaction.
 
-    key: str = Field(primary_key=True)
+    The id orders the history (times are shown, never used to order) and is the store's
+    generation: anything derived from the store is trusted only for the generation it was made
+    from. An import adds one Change of kind "import" and the imported file's changes after it,
+    each pointing back at it, so that undoing the import undoes them all.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)  # stable across export/import
+    kind: str  # status | paper_read | paper_target | setting | import | sync | undo
+    summary: str  # what it did, as `undo` and `log` tell it
+    recorded_at: datetime  # UTC
+    reverts: int | None = Field(default=None, unique=True)  # for an undo: the change it reverts
+    imported_by: int | None = Field(default=None, index=True)  # the import that brought it
+
+
+class SettingChange(SQLModel, table=True):
+    """A setting given a value (empty: cleared): active track, entry stage per track."""
+
+    __tablename__ = "setting_change"
+    id: int | None = Field(default=None, primary_key=True)
+    change_id: int = Field(index=True)
+    key: str
     value: str
-    updated_at: datetime | None = None  # None for values set before this was recorded
 
 
 class TrackRow(SQLModel, table=True):
@@ -105,21 +128,12 @@ class StatusEvent(SQLModel, table=True):
     __tablename__ = "status_event"
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True)  # stable across export/import
-    batch: str = Field(index=True)  # one command's changes, undone together
+    change_id: int = Field(index=True)
     topic_id: str = Field(index=True)
     status: str  # todo | in_progress | done | skipped
     happened_on: date  # the learner's local date (--on backfills it)
     recorded_at: datetime  # UTC
     note: str | None = None
-
-
-class Undo(SQLModel, table=True):
-    """`llmpath undo`: the batch it reverts. Reverted events stay, marked as such in history."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    uid: str = Field(unique=True)
-    batch: str = Field(unique=True)
-    recorded_at: datetime
 
 
 class PaperRead(SQLModel, table=True):
@@ -128,6 +142,7 @@ class PaperRead(SQLModel, table=True):
     __tablename__ = "paper_read"
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True)
+    change_id: int = Field(index=True)
     paper_id: str = Field(index=True)
     read_on: date
     recorded_at: datetime
@@ -140,6 +155,7 @@ class OwnPaper(SQLModel, table=True):
 
     __tablename__ = "own_paper"
     id: str = Field(primary_key=True)
+    change_id: int = Field(index=True)
     title: str
     created_at: datetime
 
@@ -150,6 +166,7 @@ class PaperTarget(SQLModel, table=True):
     __tablename__ = "paper_target"
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True)
+    change_id: int = Field(index=True)
     target: int
     set_on: date
     recorded_at: datetime

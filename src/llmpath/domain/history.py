@@ -1,0 +1,86 @@
+"""The learner's history: which changes are in force, and which one `undo` takes back next.
+
+Every command that records something is one change; its id is its place in the history. Order is
+the history's, never the clock's: a change stamped in the future (a clock set back, an imported
+file) is still only as late as its place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+UNDO = "undo"
+IMPORT = "import"
+SYNC = "sync"
+# What `undo` walks back through: what the learner did, not undos themselves or roadmap syncs.
+NOT_UNDOABLE = (UNDO, SYNC)
+
+
+@dataclass(frozen=True)
+class Change:
+    id: int
+    uid: str
+    kind: str
+    summary: str
+    recorded_at: datetime
+    reverts: int | None = None
+    imported_by: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "uid": self.uid,
+            "kind": self.kind,
+            "summary": self.summary,
+            "at": self.recorded_at.isoformat(),
+            "reverts": self.reverts,
+            "imported_by": self.imported_by,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Change:
+        return cls(
+            id=data["id"],
+            uid=data["uid"],
+            kind=data["kind"],
+            summary=data["summary"],
+            recorded_at=datetime.fromisoformat(data["at"]),
+            reverts=data.get("reverts"),
+            imported_by=data.get("imported_by"),
+        )
+
+
+def reverted(changes: Iterable[Change]) -> set[int]:
+    """The ids of changes taken back by an undo that is itself in force.
+
+    Walked newest first, since an undo only reverts something earlier: by the time an undo is
+    met, every later undo (including the one that may have reverted the import it came with) has
+    been applied. Undoing an import takes back every change it brought.
+    """
+    ordered = sorted(changes, key=lambda c: c.id, reverse=True)
+    brought: dict[int, list[int]] = {}
+    for change in ordered:
+        if change.imported_by is not None:
+            brought.setdefault(change.imported_by, []).append(change.id)
+    out: set[int] = set()
+    for change in ordered:
+        if change.kind != UNDO or change.id in out or change.reverts is None:
+            continue
+        out.add(change.reverts)
+        out.update(brought.get(change.reverts, ()))
+    return out
+
+
+def next_to_undo(changes: Iterable[Change], taken_back: set[int]) -> Change | None:
+    """The latest change in force that `undo` can take back; an imported one means its import."""
+    by_id = {c.id: c for c in changes}
+    for change in sorted(by_id.values(), key=lambda c: c.id, reverse=True):
+        if change.id in taken_back or change.kind in NOT_UNDOABLE:
+            continue
+        if change.imported_by is not None:
+            return by_id.get(change.imported_by)
+        return change
+    return None
