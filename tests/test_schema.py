@@ -1,0 +1,203 @@
+"""The migrated schema, pinned exactly: a fresh store and one upgraded from each older release are
+the same, column for column and index for index, and the SQLModel tables describe it."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+SCHEMA = {
+    "change": {
+        "columns": (
+            ("id", "INTEGER", True, 1),
+            ("uid", "VARCHAR", True, 0),
+            ("kind", "VARCHAR", True, 0),
+            ("summary", "TEXT", True, 0),
+            ("recorded_at", "DATETIME", True, 0),
+            ("reverts", "INTEGER", False, 0),
+            ("imported_by", "INTEGER", False, 0),
+        ),
+        "indexes": ((False, ("imported_by",)), (True, ("reverts",)), (True, ("uid",))),
+    },
+    "meta": {"columns": (("key", "VARCHAR", True, 1), ("value", "TEXT", True, 0)), "indexes": ((True, ("key",)),)},
+    "migration": {
+        "columns": (("name", "VARCHAR", True, 1), ("applied_at", "DATETIME", True, 0)),
+        "indexes": ((True, ("name",)),),
+    },
+    "module": {
+        "columns": (
+            ("id", "VARCHAR", True, 1),
+            ("position", "INTEGER", True, 0),
+            ("title", "TEXT", True, 0),
+            ("data", "JSON", True, 0),
+        ),
+        "indexes": ((True, ("id",)),),
+    },
+    "own_paper": {
+        "columns": (
+            ("id", "VARCHAR", True, 1),
+            ("change_id", "INTEGER", True, 0),
+            ("title", "TEXT", True, 0),
+            ("created_at", "DATETIME", True, 0),
+        ),
+        "indexes": ((False, ("change_id",)), (True, ("id",))),
+    },
+    "paper": {
+        "columns": (
+            ("id", "VARCHAR", True, 1),
+            ("position", "INTEGER", True, 0),
+            ("title", "TEXT", True, 0),
+            ("data", "JSON", True, 0),
+        ),
+        "indexes": ((True, ("id",)),),
+    },
+    "paper_read": {
+        "columns": (
+            ("id", "INTEGER", True, 1),
+            ("uid", "VARCHAR", True, 0),
+            ("change_id", "INTEGER", True, 0),
+            ("paper_id", "VARCHAR", True, 0),
+            ("read_on", "DATE", True, 0),
+            ("recorded_at", "DATETIME", True, 0),
+            ("note", "TEXT", False, 0),
+            ("pass_number", "INTEGER", False, 0),
+        ),
+        "indexes": ((False, ("change_id",)), (False, ("paper_id",)), (True, ("uid",))),
+    },
+    "paper_target": {
+        "columns": (
+            ("id", "INTEGER", True, 1),
+            ("uid", "VARCHAR", True, 0),
+            ("change_id", "INTEGER", True, 0),
+            ("target", "INTEGER", True, 0),
+            ("set_on", "DATE", True, 0),
+            ("recorded_at", "DATETIME", True, 0),
+        ),
+        "indexes": ((False, ("change_id",)), (True, ("uid",))),
+    },
+    "paper_topic": {
+        "columns": (("paper_id", "VARCHAR", True, 1), ("topic_id", "VARCHAR", True, 2)),
+        "indexes": ((True, ("paper_id", "topic_id")),),
+    },
+    "prerequisite": {
+        "columns": (
+            ("unit_id", "VARCHAR", True, 1),
+            ("requires_id", "VARCHAR", True, 2),
+            ("position", "INTEGER", True, 0),
+        ),
+        "indexes": ((True, ("unit_id", "requires_id")),),
+    },
+    "setting_change": {
+        "columns": (
+            ("id", "INTEGER", True, 1),
+            ("change_id", "INTEGER", True, 0),
+            ("key", "VARCHAR", True, 0),
+            ("value", "TEXT", True, 0),
+        ),
+        "indexes": ((False, ("change_id",)),),
+    },
+    "stage": {
+        "columns": (
+            ("id", "VARCHAR", True, 1),
+            ("position", "INTEGER", True, 0),
+            ("title", "TEXT", True, 0),
+            ("track_id", "VARCHAR", True, 0),
+            ("data", "JSON", True, 0),
+        ),
+        "indexes": ((False, ("track_id",)), (True, ("id",))),
+    },
+    "stage_topic": {
+        "columns": (
+            ("stage_id", "VARCHAR", True, 1),
+            ("topic_id", "VARCHAR", True, 2),
+            ("position", "INTEGER", True, 0),
+        ),
+        "indexes": ((True, ("stage_id", "topic_id")),),
+    },
+    "status_event": {
+        "columns": (
+            ("id", "INTEGER", True, 1),
+            ("uid", "VARCHAR", True, 0),
+            ("change_id", "INTEGER", True, 0),
+            ("topic_id", "VARCHAR", True, 0),
+            ("status", "VARCHAR", True, 0),
+            ("happened_on", "DATE", True, 0),
+            ("recorded_at", "DATETIME", True, 0),
+            ("note", "TEXT", False, 0),
+        ),
+        "indexes": ((False, ("change_id",)), (False, ("topic_id",)), (True, ("uid",))),
+    },
+    "topic": {
+        "columns": (
+            ("id", "VARCHAR", True, 1),
+            ("position", "INTEGER", True, 0),
+            ("title", "TEXT", True, 0),
+            ("module_id", "VARCHAR", False, 0),
+            ("retired", "BOOLEAN", True, 0),
+            ("data", "JSON", True, 0),
+        ),
+        "indexes": ((True, ("id",)),),
+    },
+    "topic_alias": {
+        "columns": (("alias", "VARCHAR", True, 1), ("topic_id", "VARCHAR", True, 0)),
+        "indexes": ((True, ("alias",)),),
+    },
+    "track": {
+        "columns": (
+            ("id", "VARCHAR", True, 1),
+            ("position", "INTEGER", True, 0),
+            ("title", "TEXT", True, 0),
+            ("data", "JSON", True, 0),
+        ),
+        "indexes": ((True, ("id",)),),
+    },
+}
+
+
+def describe(database):
+    """Each table's columns (name, type, not null, primary key position) and indexes (unique, columns)."""
+    connection = sqlite3.connect(database)
+    try:
+        out = {}
+        tables = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+        for (name,) in tables.fetchall():
+            columns = tuple((r[1], r[2], bool(r[3]), r[5]) for r in connection.execute(f"PRAGMA table_info('{name}')"))
+            indexes = sorted(
+                (bool(r[2]), tuple(i[2] for i in connection.execute(f"PRAGMA index_info('{r[1]}')")))
+                for r in connection.execute(f"PRAGMA index_list('{name}')")
+            )
+            out[name] = {"columns": columns, "indexes": tuple(indexes)}
+        return out
+    finally:
+        connection.close()
+
+
+def test_a_fresh_store_has_exactly_the_pinned_schema(cli, llmpath_home):
+    cli("next")
+    assert describe(llmpath_home / "llmpath.db") == SCHEMA
+
+
+@pytest.mark.parametrize("fixture", ["store-0001.sql", "store-0004.sql"])
+def test_an_upgraded_store_has_exactly_the_pinned_schema(cli, llmpath_home, fixture):
+    llmpath_home.mkdir(parents=True)
+    with sqlite3.connect(llmpath_home / "llmpath.db") as connection:
+        connection.executescript((FIXTURES / fixture).read_text())
+    connection.close()
+    cli("next")
+    assert describe(llmpath_home / "llmpath.db") == SCHEMA
+
+
+def test_the_sqlmodel_tables_describe_the_migrated_schema():
+    from sqlmodel import SQLModel
+
+    import llmpath.store.tables  # noqa: F401 - registers the tables
+
+    for name, table in SQLModel.metadata.tables.items():
+        pinned = {column[0]: column[2] for column in SCHEMA[name]["columns"]}
+        declared = {c.name: not c.nullable or c.primary_key for c in table.columns}
+        assert declared == pinned, name
+    assert set(SQLModel.metadata.tables) == set(SCHEMA) - {"migration"}
