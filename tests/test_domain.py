@@ -150,3 +150,152 @@ def test_weeks_start_on_monday():
     assert week_start(sunday) == date(2026, 11, 23)
     assert not same_week(sunday, monday)
     assert week_label(monday) == "2026-W49"
+
+
+# --- rules moved out of the CLI: stage lookup, status filters, the paper line, the ahead notice ---
+
+
+def test_find_stage_by_id_number_entry_point_title_and_prefix():
+    from llmpath.domain.stages import find_stage
+
+    track = roadmap().track("main")
+    assert [find_stage(track, q).id for q in ("second", "2", " 1 ", "late", "First", "sec", "SECOND")] == [
+        "second",
+        "second",
+        "first",
+        "second",
+        "first",
+        "second",
+        "second",
+    ]
+
+
+def test_find_stage_refuses_an_ambiguous_prefix():
+    from llmpath.domain.stages import find_stage
+
+    def rename(data):
+        data["tracks"][0]["stages"][0]["title"] = "Part One"
+        data["tracks"][0]["stages"][1]["title"] = "Part Two"
+
+    track = roadmap(rename).track("main")
+    assert find_stage(track, "part two").id == "second"
+    with pytest.raises(UsageError) as caught:
+        find_stage(track, "part")
+    assert str(caught.value) == (
+        "'part' matches several stages of main: first (Part One), second (Part Two); name one by its id"
+    )
+
+
+@pytest.mark.parametrize("query", ["third", "3", "0", ""])
+def test_find_stage_names_the_stages_when_none_matches(query):
+    from llmpath.domain.stages import find_stage
+
+    with pytest.raises(UsageError) as caught:
+        find_stage(roadmap().track("main"), query)
+    assert str(caught.value) == f"main has no stage {query!r}; its stages are 1: first, 2: second"
+
+
+def test_parse_statuses():
+    from llmpath.domain.state import parse_statuses
+
+    assert parse_statuses(None) is None
+    assert parse_statuses([]) is None
+    assert parse_statuses(["In-Progress", " done ", "in progress", "TODO"]) == {"in_progress", "done", "todo"}
+    with pytest.raises(UsageError) as caught:
+        parse_statuses(["done", "finished"])
+    assert str(caught.value) == "'finished' is not a status; use todo, in-progress, done or skipped"
+
+
+def paper_state(reads=(), targets=(), settings=None, change=None):
+    from llmpath.domain.papers import PaperLog, Read
+
+    log = PaperLog(
+        [Read(f"r{i}", paper, on, datetime(2026, 11, 1, tzinfo=UTC)) for i, (paper, on) in enumerate(reads)],
+        targets,
+    )
+    return State(roadmap(change), [], settings or {}, paper_log=log)
+
+
+def more_papers(data):
+    data["papers"].append({"id": "p2", "title": "Second Paper", "priority": "Important", "topics": ["beta"]})
+    data["papers"].append({"id": "p3", "title": "Third Paper", "priority": "Essential", "topics": ["gamma"]})
+
+
+def test_week_summary_counts_this_weeks_papers_and_suggests_one_unread():
+    from llmpath.domain.papers import week_summary
+
+    s = paper_state()
+    assert week_summary(s, s.roadmap.track("main"), TODAY) == {
+        "week": "2026-W48",
+        "count": 0,
+        "target": 2,
+        "met": False,
+        "suggestion": {"id": "paper", "title": "A Paper"},
+    }
+    last_week = TODAY - timedelta(weeks=1)
+    s = paper_state(reads=[("paper", TODAY), ("paper", TODAY), ("paper", last_week)])
+    assert week_summary(s, s.roadmap.track("main"), TODAY) == {
+        "week": "2026-W48",
+        "count": 1,
+        "target": 2,
+        "met": False,
+        "suggestion": None,
+    }
+    assert week_summary(s, s.roadmap.track("main"), last_week)["week"] == "2026-W47"
+
+
+def test_week_summary_follows_the_target_in_force():
+    from llmpath.domain.papers import TargetChange, week_summary
+
+    s = paper_state(reads=[("paper", TODAY)], targets=[TargetChange(1, TODAY - timedelta(days=1))])
+    summary = week_summary(s, s.roadmap.track("main"), TODAY)
+    assert (summary["count"], summary["target"], summary["met"]) == (1, 1, True)
+
+
+def test_suggested_papers_put_essential_and_focus_first_and_skip_read_ones():
+    from llmpath.domain.papers import suggested_papers, week_summary
+
+    s = paper_state(change=more_papers)
+    main = s.roadmap.track("main")
+    # By default the focus is what `next` shows (alpha): its Essential paper first, then the
+    # other Essential one, then the Important one.
+    assert [p.id for p in suggested_papers(s, 3)] == ["paper", "p3", "p2"]
+    assert [p.id for p in suggested_papers(s, 3, main, ["gamma"])] == ["p3", "paper", "p2"]
+    assert [p.id for p in suggested_papers(s, 1, main, ["gamma"])] == ["p3"]
+    assert week_summary(s, main, TODAY, ["gamma"])["suggestion"] == {"id": "p3", "title": "Third Paper"}
+    read = paper_state(reads=[("paper", TODAY), ("p3", TODAY)], change=more_papers)
+    assert [p.id for p in suggested_papers(read, 3)] == ["p2"]
+
+
+def test_home_track_is_the_active_one_when_it_holds_the_topic():
+    from llmpath.domain.planner import home_track
+
+    s = state()
+    assert home_track(s, "alpha").id == "main"
+    assert home_track(s, "delta").id == "levels"  # only on levels
+    assert home_track(state(settings={"active_track": "levels"}), "alpha").id == "levels"
+    assert home_track(state(settings={"active_track": "levels"}), "beta").id == "main"
+
+
+def test_ahead_of_prerequisites_lists_the_open_ones_on_the_home_track():
+    from llmpath.domain.planner import ahead_of_prerequisites
+
+    s = state(event("beta", "done"), event("gamma", "in_progress"), event("delta", "done"))
+    found = ahead_of_prerequisites(s, ["delta", "beta", "gamma"], "done")
+    assert [(a.topic, a.track.id, a.missing) for a in found] == [
+        ("delta", "levels", ("alpha",)),  # the senior stage needs the junior one, on levels only
+        ("beta", "main", ("alpha",)),
+        ("gamma", "main", ("alpha",)),  # its module needs the first stage; beta is done
+    ]
+    assert [a.topic for a in ahead_of_prerequisites(s, ["beta"], "in_progress")] == ["beta"]
+
+
+def test_ahead_of_prerequisites_is_empty_when_met_or_not_asked():
+    from llmpath.domain.planner import ahead_of_prerequisites
+
+    s = state(event("alpha", "skipped"), event("beta", "done"))
+    assert ahead_of_prerequisites(s, ["alpha", "beta", "delta"], "done") == []
+    blocked = state(event("beta", "skipped"))
+    assert ahead_of_prerequisites(blocked, ["beta"], "skipped") == []
+    assert ahead_of_prerequisites(blocked, ["beta"], "todo") == []
+    assert ahead_of_prerequisites(blocked, [], "done") == []

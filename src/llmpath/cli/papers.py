@@ -6,9 +6,10 @@ from typing import Any
 
 import typer
 
+from ..domain.papers import suggested_papers
 from ..domain.state import State, from_snapshot
 from ..errors import UsageError
-from ..roadmap.schema import Paper, Track
+from ..roadmap.schema import Paper
 from .common import JSON_OPTION, handle_errors, paths_of, print_json, say, state_of, today
 
 papers_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
@@ -98,7 +99,8 @@ def show_week(ctx: typer.Context, of: str | None, as_json: bool) -> None:
             }
         )
         return
-    from ..render import make_console, render_week
+    from ..render.console import make_console
+    from ..render.papers import render_week
 
     render_week(make_console(), state, view)
 
@@ -122,7 +124,8 @@ def show_catalog(ctx: typer.Context, unread: bool, topic: str | None, as_json: b
     if as_json:
         print_json({"papers": [paper_json(state, p) for p in chosen], "topic": topic_id})
         return
-    from ..render import make_console, render_paper_list
+    from ..render.console import make_console
+    from ..render.papers import render_paper_list
 
     render_paper_list(make_console(), state, chosen)
 
@@ -163,17 +166,17 @@ def log(
       llmpath papers log "Attention is all you need" --on yesterday
       llmpath papers log "My lab's preprint on long context" --new
     """
+    from ..app import changes
     from ..domain.dates import parse_day
     from ..domain.inputs import clean_note
     from ..domain.matcher import resolve_paper
     from ..domain.papers import PASSES
-    from ..store import service
 
     state = state_of(ctx)
     read_on = parse_day(on, today()) if on else today()
     kept_note = clean_note(note)
     paper_id, new_title = _paper_to_log(state, paper, new, resolve_paper)
-    logged, fresh = service.log_read(paths_of(ctx), paper_id, new_title, read_on, kept_note, pass_number)
+    logged, fresh = changes.log_read(paths_of(ctx), paper_id, new_title, read_on, kept_note, pass_number)
     after = from_snapshot(fresh)
     title = after.papers[logged].title
     added = " (added as your own paper)" if new_title else ""
@@ -225,7 +228,8 @@ def show(
     if as_json:
         print_json({**paper_json(state, found), "history": [r.to_json() for r in reads]})
         return
-    from ..render import make_console, render_paper
+    from ..render.console import make_console
+    from ..render.papers import render_paper
 
     render_paper(make_console(), state, found, reads)
 
@@ -242,15 +246,15 @@ def target(
     Example:
       llmpath papers target 3
     """
+    from ..app import changes
     from ..domain.papers import MAX_TARGET, MIN_TARGET
-    from ..store import service
 
     value = papers_a_week.strip()
     if not value.isascii() or not value.isdigit() or not MIN_TARGET <= int(value) <= MAX_TARGET:
         raise UsageError(
             f"{papers_a_week!r} is not a weekly target; give a whole number from {MIN_TARGET} to {MAX_TARGET}"
         )
-    after = from_snapshot(service.set_target(paths_of(ctx), int(value), today()))
+    after = from_snapshot(changes.set_target(paths_of(ctx), int(value), today()))
     typer.echo(f"Weekly target: {int(value)} papers.")
     _echo_week_line(after)
 
@@ -273,34 +277,7 @@ def next_papers(
     if as_json:
         print_json({"papers": [paper_json(state, p) for p in chosen]})
         return
-    from ..render import make_console, render_paper_list
+    from ..render.console import make_console
+    from ..render.papers import render_paper_list
 
     render_paper_list(make_console(), state, chosen, numbered=True)
-
-
-def suggested_papers(
-    state: State, count: int, track: Track | None = None, focus: list[str] | None = None
-) -> list[Paper]:
-    """Unread papers to read next, tied to `focus` topics (by default, what `next` would show)."""
-    from ..domain.papers import suggest
-    from ..domain.planner import learning_order, plan
-
-    track = track or state.active_track()
-    if focus is None:
-        focus = [s.topic for s in plan(state, track, 3).suggestions]
-    return suggest(state.papers.values(), state.paper_log.read_ids(), focus, learning_order(state, track), count)
-
-
-def week_summary(state: State, track: Track, focus: list[str] | None = None) -> dict[str, Any]:
-    """This week's papers against the target and one unread paper: the line `next` and `progress` add."""
-    from ..domain.dates import week_start
-
-    tally = state.paper_log.week(week_start(today()))
-    suggestion = suggested_papers(state, 1, track, focus)
-    return {
-        "week": tally.label,
-        "count": tally.count,
-        "target": tally.target,
-        "met": tally.met,
-        "suggestion": {"id": suggestion[0].id, "title": suggestion[0].title} if suggestion else None,
-    }

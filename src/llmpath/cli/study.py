@@ -6,10 +6,9 @@ from typing import Any
 
 import typer
 
-from ..domain.state import CLOSED, State, from_snapshot
-from ..roadmap.schema import Track
+from ..domain.papers import week_summary
+from ..domain.state import State, from_snapshot
 from .common import JSON_OPTION, TRACK_OPTION, handle_errors, paths_of, print_json, state_of, today
-from .papers import week_summary
 
 NOTE_OPTION = typer.Option(None, "--note", metavar="TEXT", help="A note to keep with this change.")
 ON_OPTION = typer.Option(
@@ -69,7 +68,7 @@ def next_step(
     chosen = state.track(track)
     plan = make_plan(state, chosen, count)
     percent = tally(state, chosen.topic_ids()).percent
-    papers = week_summary(state, chosen, [s.topic for s in plan.suggestions])
+    papers = week_summary(state, chosen, today(), [s.topic for s in plan.suggestions])
     if as_json:
         items = []
         for item in plan.suggestions:
@@ -96,7 +95,9 @@ def next_step(
             }
         )
         return
-    from ..render import make_console, render_next, render_paper_summary
+    from ..render.console import make_console
+    from ..render.papers import render_paper_summary
+    from ..render.topics import render_next
 
     console = make_console()
     render_next(console, state, plan, percent)
@@ -116,28 +117,20 @@ def _targets(state: State, queries: list[str]) -> list[str]:
     return ids
 
 
-def _home_track(state: State, topic_id: str) -> Track | None:
-    """The active track if the topic is on it, else the first track that holds it."""
-    active = state.active_track()
-    if topic_id in active.topic_ids():
-        return active
-    return next((t for t in state.roadmap.tracks if topic_id in t.topic_ids()), None)
-
-
 def _change(ctx: typer.Context, queries: list[str], status: str, note: str | None, on: str | None) -> None:
+    from ..app import changes
     from ..domain.dates import parse_day
     from ..domain.inputs import clean_note
-    from ..store import service
 
     paths = paths_of(ctx)
     state = state_of(ctx)
     day = parse_day(on, today()) if on else today()
     kept_note = clean_note(note)
     ids = _targets(state, queries)
-    changed, fresh = service.record_status(paths, ids, status, day, kept_note)
+    changed, fresh = changes.record_status(paths, ids, status, day, kept_note)
     after = from_snapshot(fresh)
 
-    from ..render import make_console, mark, status_text
+    from ..render.console import make_console, mark, status_text
 
     console = make_console()
     for topic_id in ids:
@@ -146,20 +139,15 @@ def _change(ctx: typer.Context, queries: list[str], status: str, note: str | Non
             console.print(mark(status), status_text(status), title)
         else:
             console.print(f"  {title}: already {status_text(status)}, nothing changed", style="dim")
-    if status != "done" and status != "in_progress":
-        return
-    for topic_id in changed:
-        home = _home_track(after, topic_id)
-        if home is None:
-            continue
-        missing = [r for r in after.roadmap.requirements(home, topic_id) if after.status(r) not in CLOSED]
-        if missing:
-            names = ", ".join(after.roadmap.display_title(m) for m in missing[:3])
-            more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
-            console.print(
-                f"notice: {after.roadmap.display_title(topic_id)} is ahead of its prerequisites ({names}{more})",
-                style="yellow",
-            )
+    from ..domain.planner import ahead_of_prerequisites
+
+    for ahead in ahead_of_prerequisites(after, changed, status):
+        names = ", ".join(after.roadmap.display_title(m) for m in ahead.missing[:3])
+        more = f" and {len(ahead.missing) - 3} more" if len(ahead.missing) > 3 else ""
+        console.print(
+            f"notice: {after.roadmap.display_title(ahead.topic)} is ahead of its prerequisites ({names}{more})",
+            style="yellow",
+        )
 
 
 @handle_errors
@@ -208,10 +196,11 @@ def undo(ctx: typer.Context) -> None:
     Example:
       llmpath undo
     """
-    from ..render import make_console, render_undone
-    from ..store import service
+    from ..app import changes
+    from ..render.console import make_console
+    from ..render.topics import render_undone
 
-    undone, fresh = service.undo(paths_of(ctx))
+    undone, fresh = changes.undo(paths_of(ctx))
     render_undone(make_console(), from_snapshot(fresh), undone.change, undone.events)
 
 
@@ -243,6 +232,7 @@ def show(
         tracks = [{"track": track.id, "stage": stage.id} for track, stage in stages]
         print_json({**topic_json(state, topic_id), "on_tracks": tracks, "history": history})
         return
-    from ..render import make_console, render_show
+    from ..render.console import make_console
+    from ..render.topics import render_show
 
     render_show(make_console(), state, state.roadmap.topics[topic_id], stages)

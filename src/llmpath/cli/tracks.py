@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from ..domain.stages import find_stage
 from ..domain.state import ACTIVE_TRACK, START_STAGE_PREFIX, from_snapshot
 from .common import JSON_OPTION, handle_errors, paths_of, print_json, say, state_of
-from .views import find_stage
 
 track_app = typer.Typer(
     invoke_without_command=True,
@@ -50,7 +50,8 @@ def tracks(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
             }
         )
         return
-    from ..render import make_console, render_tracks
+    from ..render.console import make_console
+    from ..render.tracks import render_tracks
 
     render_tracks(make_console(), [(track, counts, track.id == active) for track, counts in rows])
 
@@ -75,7 +76,7 @@ def use(
       llmpath track use developer --from "Part 3"
       llmpath track use developer --from engineering
     """
-    from ..store import service
+    from ..app import changes as app_changes  # `changes` is a local here
 
     state = state_of(ctx)
     track = state.track(name)
@@ -85,7 +86,7 @@ def use(
         stage = find_stage(track, start_from)
         changes[START_STAGE_PREFIX + track.id] = None if stage.id == track.stages[0].id else stage.id
         summary += f", starting at {stage.id}"
-    after = from_snapshot(service.set_settings(paths_of(ctx), changes, summary))
+    after = from_snapshot(app_changes.set_settings(paths_of(ctx), changes, summary))
     chosen = after.track(track.id)
     start = after.start_stage(chosen)
     where = f", starting at {after.roadmap.stage(start)[1].title}" if start else ""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from ..domain.state import STATUSES, State
-from ..errors import UsageError
+from ..domain.papers import week_summary
+from ..domain.stages import find_stage
+from ..domain.state import State, parse_statuses
 from ..roadmap.schema import Stage, Track
 from .common import JSON_OPTION, TRACK_OPTION, handle_errors, print_json, state_of, today
-from .papers import week_summary
 
 STAGE_OPTION = typer.Option(
     None, "--stage", "-s", metavar="STAGE", help="Only this stage: its id, number on the track, or title."
@@ -25,42 +25,6 @@ def register(app: typer.Typer) -> None:
     app.command("roadmap")(roadmap)
     app.command("list")(list_topics)
     app.command("progress")(progress)
-
-
-def find_stage(track: Track, query: str) -> Stage:
-    """A stage of `track` by id, entry point, 1-based number, exact title or unique title prefix."""
-    from ..domain.matcher import normalize
-
-    wanted = query.strip().lower()
-    for point in track.entry_points:
-        if wanted == point.id:
-            wanted = point.stage
-    if wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= len(track.stages):
-        return track.stages[int(wanted) - 1]
-    key = normalize(query)
-    for candidates in (
-        [s for s in track.stages if s.id == wanted or normalize(s.title) == key],
-        [s for s in track.stages if key and normalize(s.title).startswith(key)],
-    ):
-        if len(candidates) == 1:
-            return candidates[0]
-        if len(candidates) > 1:
-            names = ", ".join(f"{s.id} ({s.title})" for s in candidates)
-            raise UsageError(f"{query!r} matches several stages of {track.id}: {names}; name one by its id")
-    names = ", ".join(f"{i}: {s.id}" for i, s in enumerate(track.stages, start=1))
-    raise UsageError(f"{track.id} has no stage {query!r}; its stages are {names}")
-
-
-def parse_statuses(values: list[str] | None) -> set[str] | None:
-    if not values:
-        return None
-    chosen = set()
-    for value in values:
-        status = value.strip().lower().replace("-", "_").replace(" ", "_")
-        if status not in STATUSES:
-            raise UsageError(f"{value!r} is not a status; use todo, in-progress, done or skipped")
-        chosen.add(status)
-    return chosen
 
 
 def _selection(state: State, track: str | None, stage: str | None) -> tuple[Track, list[Stage]]:
@@ -89,7 +53,8 @@ def roadmap(
     if as_json:
         print_json({"track": chosen.id, "stages": [_stage_json(state, s, statuses) for s in stages]})
         return
-    from ..render import make_console, render_roadmap
+    from ..render.console import make_console
+    from ..render.tracks import render_roadmap
 
     render_roadmap(make_console(), state, chosen, stages, statuses)
 
@@ -142,7 +107,8 @@ def list_topics(
     if as_json:
         print_json({"track": chosen.id, "topics": [{"position": p, **_topic_row(state, s, t)} for p, s, t in rows]})
         return
-    from ..render import make_console, render_list
+    from ..render.console import make_console
+    from ..render.tracks import render_list
 
     render_list(make_console(), state, rows)
 
@@ -158,8 +124,9 @@ def progress(ctx: typer.Context, track: str = TRACK_OPTION, as_json: bool = JSON
     from ..domain.progress import track_progress
 
     state = state_of(ctx)
-    result = track_progress(state, state.track(track), today())
-    papers = week_summary(state, result.track)
+    now = today()
+    result = track_progress(state, state.track(track), now)
+    papers = week_summary(state, result.track, now)
     if as_json:
         print_json(
             {
@@ -176,7 +143,9 @@ def progress(ctx: typer.Context, track: str = TRACK_OPTION, as_json: bool = JSON
             }
         )
         return
-    from ..render import make_console, render_paper_summary, render_progress
+    from ..render.console import make_console
+    from ..render.papers import render_paper_summary
+    from ..render.tracks import render_progress
 
     console = make_console()
     render_progress(console, result)

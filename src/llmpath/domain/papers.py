@@ -8,10 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..roadmap.schema import PRIORITIES, Paper
 from .dates import days_left_in_week, week_label, week_start
+
+if TYPE_CHECKING:
+    from ..roadmap.schema import Track
+    from .state import State
 
 DEFAULT_TARGET = 2
 MIN_TARGET, MAX_TARGET = 1, 50
@@ -167,3 +171,28 @@ def suggest(
 
     unread = [p for p in papers if p.id not in read and not p.own]
     return sorted(unread, key=rank)[:count]
+
+
+def suggested_papers(
+    state: State, count: int, track: Track | None = None, focus: list[str] | None = None
+) -> list[Paper]:
+    """Unread papers to read next, tied to `focus` topics (by default, what `next` would show)."""
+    from .planner import learning_order, plan  # the planner builds on State, which builds on this module
+
+    track = track or state.active_track()
+    if focus is None:
+        focus = [s.topic for s in plan(state, track, 3).suggestions]
+    return suggest(state.papers.values(), state.paper_log.read_ids(), focus, learning_order(state, track), count)
+
+
+def week_summary(state: State, track: Track, today: date, focus: list[str] | None = None) -> dict[str, Any]:
+    """This week's papers against the target and one unread paper: the line `next` and `progress` add."""
+    tally = state.paper_log.week(week_start(today))
+    suggestion = suggested_papers(state, 1, track, focus)
+    return {
+        "week": tally.label,
+        "count": tally.count,
+        "target": tally.target,
+        "met": tally.met,
+        "suggestion": {"id": suggestion[0].id, "title": suggestion[0].title} if suggestion else None,
+    }

@@ -97,3 +97,39 @@ def _reason(
     if before:
         return f"earlier topics are waiting on prerequisites, and {basis}"
     return f"it is the first open topic of {track.title}, and {basis}"
+
+
+NOTICE_STATUSES = ("done", "in_progress")  # marking a topic so says the learner is on it or past it
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """A topic marked done or started while prerequisites on its home track are still open."""
+
+    topic: str
+    track: Track
+    missing: tuple[str, ...]  # in the order the roadmap lists them
+
+
+def home_track(state: State, topic_id: str) -> Track | None:
+    """The active track if the topic is on it, else the first track that holds it."""
+    active = state.active_track()
+    if topic_id in active.topic_ids():
+        return active
+    return next((t for t in state.roadmap.tracks if topic_id in t.topic_ids()), None)
+
+
+def ahead_of_prerequisites(state: State, topic_ids: list[str], status: str) -> list[Ahead]:
+    """The topics just set to `status` that are ahead of prerequisites neither done nor skipped,
+    each with those prerequisites, in the order given. Only done and in progress ask for it."""
+    if status not in NOTICE_STATUSES:
+        return []
+    found: list[Ahead] = []
+    for topic_id in topic_ids:
+        home = home_track(state, topic_id)
+        if home is None:
+            continue
+        missing = tuple(r for r in state.roadmap.requirements(home, topic_id) if state.status(r) not in CLOSED)
+        if missing:
+            found.append(Ahead(topic_id, home, missing))
+    return found

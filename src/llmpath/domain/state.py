@@ -55,6 +55,20 @@ class Event:
         )
 
 
+def parse_statuses(values: Iterable[str] | None) -> set[str] | None:
+    """The statuses a filter names (todo, in-progress, done, skipped; case, dashes and spaces
+    ignored); None when it names none, meaning every status."""
+    if not values:
+        return None
+    chosen = set()
+    for value in values:
+        status = value.strip().lower().replace("-", "_").replace(" ", "_")
+        if status not in STATUSES:
+            raise UsageError(f"{value!r} is not a status; use todo, in-progress, done or skipped")
+        chosen.add(status)
+    return chosen
+
+
 def latest_events(events: Iterable[Event]) -> dict[str, Event]:
     """Each topic's latest event that was not undone: its current status. Events come in history order."""
     current: dict[str, Event] = {}
