@@ -98,12 +98,12 @@ def test_a_real_constraint_violation_is_an_internal_error_not_damage(tmp_path):
 
 
 def test_a_constraint_broken_by_a_bug_says_so_through_the_cli(cli, monkeypatch):
-    from llmpath.store import service
+    from llmpath.app import changes
 
     cli("done", "math-foundations")
     before = json.loads(cli("export").stdout)["status_events"]
     with monkeypatch.context() as patch:  # its own undo: the fixture's LLMPATH_HOME stays set
-        patch.setattr(service, "new_uid", lambda: "same")  # the bug: every record gets one id
+        patch.setattr(changes, "new_uid", lambda: "same")  # the bug: every record gets one id
         message = one_line_error(cli("done", "classical-ml", "deep-learning", code=1))
     assert message.startswith("error: internal error: UNIQUE constraint failed") and "please report this" in message
     assert json.loads(cli("export").stdout)["status_events"] == before

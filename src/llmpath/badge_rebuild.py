@@ -47,7 +47,7 @@ def rebuild(paths):
     from datetime import UTC, datetime
 
     from . import snapshot
-    from .badge import write_cache
+    from .app.caches import write_badge
     from .domain.badge import badge_fields
     from .domain.dates import local_day
     from .domain.state import from_snapshot
@@ -63,7 +63,7 @@ def rebuild(paths):
         # Never wait at a prompt: a writer holding the lock writes the file itself.
         with held_lock(paths.cache_lock, wait=False):
             if stored_generation(database) == generation:
-                write_cache(str(paths.badge), fields, generation)
+                write_badge(paths, fields, generation)
     except OSError:
         pass  # busy, or a read-only data directory: the badge is shown, just not cached
     return {**{name: str(value) for name, value in fields.items()}, "generation": str(generation)}

@@ -65,7 +65,7 @@ def load(paths: Paths) -> dict[str, Any]:
     """The current snapshot, rebuilt from the store (the slow path) when it is not current."""
     data = read_valid(paths)
     if data is None:
-        from .store import service
+        from .app import caches
 
-        data = service.refresh(paths)
+        data = caches.refresh(paths)
     return data

@@ -1,0 +1,82 @@
+"""Opening the store: checked, under the cache lock, synced with the roadmap; and the history's changes."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from .. import snapshot
+from ..domain.history import SYNC
+from ..files import held_lock
+from ..paths import Paths
+from ..store.engine import check_store, database_errors, open_engine
+from ..store.sync import stored_digest, sync
+from ..store.tables import Change
+
+
+def new_uid() -> str:
+    return uuid.uuid4().hex
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@contextmanager
+def open_store(paths: Paths) -> Iterator[Engine]:
+    """The store, synced with the roadmap, with the cache lock held for the whole block.
+
+    Every writer holds the lock from before its transaction until its caches are rewritten, and
+    removes the badge file before it commits: so the badge file, which the prompt reads without
+    looking at the store, exists only while the store is at the generation it was made from.
+    """
+    check_store(paths.data_dir, paths.database)
+    with held_lock(paths.cache_lock):
+        engine = open_engine(paths.database)
+        try:
+            with database_errors(paths.database):
+                ensure_synced(engine, paths)
+                yield engine
+        finally:
+            engine.dispose()
+
+
+def forget_badge(paths: Paths) -> None:
+    """Called inside a write transaction, before it commits (see open_store)."""
+    try:
+        paths.badge.unlink(missing_ok=True)
+    except OSError:
+        pass  # not a file llmpath could have written: the badge never trusts it
+
+
+def ensure_synced(engine: Engine, paths: Paths) -> None:
+    from ..roadmap.loader import load_roadmap  # YAML is parsed only when the roadmap file changed
+
+    try:
+        digest = snapshot.roadmap_digest(paths.roadmap)
+    except (OSError, ValueError):
+        load_roadmap(paths.roadmap)  # raises the clear error for a missing or unreadable file
+        raise
+    with Session(engine) as session:
+        if stored_digest(session) == digest:
+            return
+    roadmap = load_roadmap(paths.roadmap)  # a broken file fails here, before anything changes
+    with Session(engine) as session, session.begin():
+        if stored_digest(session) == digest:  # another process synced while this one waited for the lock
+            return
+        sync(session, roadmap, digest, str(paths.roadmap))
+        begin_change(session, SYNC, f"synced the roadmap from {paths.roadmap.name}")
+        forget_badge(paths)
+
+
+def begin_change(session: Session, kind: str, summary: str, **links: int | None) -> int:
+    """Add one change to the history and return its id, for the records it makes to point at."""
+    change = Change(uid=new_uid(), kind=kind, summary=summary, recorded_at=utc_now(), **links)
+    session.add(change)
+    session.flush()
+    return change.id
