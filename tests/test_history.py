@@ -29,7 +29,7 @@ def test_undo_walks_back_every_kind_of_change_and_says_what_it_took_back(cli, cl
     out = cli("undo").stdout
     assert "done → to do" in out and "Programming foundations" in out
     assert statuses(cli_json) == {}
-    assert "nothing to undo" in cli("undo", code=2).stderr
+    assert "undone already" in cli("undo", code=2).stderr
 
 
 def test_an_undo_is_itself_recorded_and_nothing_is_deleted(cli, llmpath_home):

@@ -41,10 +41,20 @@ class Paths:
         return self.data_dir / CACHE_LOCK_NAME
 
 
+def user_path(text: str | os.PathLike[str]) -> Path:
+    """A path as the user typed it, `~` and `~user` expanded; an unknown user is a usage error."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # ~name of a user this system does not know
+        from .errors import UsageError
+
+        raise UsageError(f"{str(text)!r}: no such user's home directory; give the path in full") from None
+
+
 def data_dir() -> Path:
     home = os.environ.get("LLMPATH_HOME")
     if home:
-        return Path(home).expanduser()
+        return user_path(home)
     return platform_data_dir()
 
 
@@ -67,5 +77,5 @@ def resolve(roadmap: str | os.PathLike[str] | None = None) -> Paths:
     """The paths in use; `roadmap` (the --roadmap option) wins over LLMPATH_ROADMAP."""
     chosen = roadmap or os.environ.get("LLMPATH_ROADMAP")
     if chosen:
-        return Paths(data_dir(), Path(chosen).expanduser(), roadmap_is_bundled=False)
+        return Paths(data_dir(), user_path(chosen), roadmap_is_bundled=False)
     return Paths(data_dir(), bundled_roadmap(), roadmap_is_bundled=True)

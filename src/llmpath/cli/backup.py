@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from ..errors import StoreError, UsageError
+from ..paths import user_path
 from .common import TRACK_OPTION, handle_errors, paths_of, say, state_of
 
 
@@ -42,17 +43,17 @@ def export(
         state = state_of(ctx)
         text = checklist(state, state.track(track))
     else:
+        from ..app import transfer
         from ..safetext import json_text
-        from ..store import service
 
         # The same data, with anything a terminal acts on escaped: the file may be printed or paged.
-        text = json_text(json.dumps(service.export_document(paths_of(ctx)), indent=2, ensure_ascii=False)) + "\n"
+        text = json_text(json.dumps(transfer.export_document(paths_of(ctx)), indent=2, ensure_ascii=False)) + "\n"
     if output is None:
         sys.stdout.write(text)
         return
     from ..files import Refused, write_through
 
-    target = output.expanduser()
+    target = user_path(output)
     try:
         write_through(target, text)
     except Refused as error:
@@ -76,15 +77,15 @@ def import_file(
       llmpath import ~/llmpath-backup.json
     """
     from .. import exchange
+    from ..app import transfer
     from ..files import MAX_IMPORT_BYTES, Refused, read_at_most, read_regular
-    from ..store import service
 
     name = "standard input" if source == "-" else source
     try:
         if source == "-":
             content = read_at_most(sys.stdin.buffer, MAX_IMPORT_BYTES)
         else:
-            content = read_regular(Path(source).expanduser(), MAX_IMPORT_BYTES)
+            content = read_regular(user_path(source), MAX_IMPORT_BYTES)
     except FileNotFoundError:
         raise UsageError(f"{name}: no such file") from None
     except Refused as error:
@@ -98,7 +99,7 @@ def import_file(
         records = exchange.parse(content)
     except UsageError as error:
         raise UsageError(f"{name}: {error}; nothing was imported") from None
-    added, _ = service.import_records(paths_of(ctx), records, name)
+    added, _ = transfer.import_records(paths_of(ctx), records, name)
     if not added.get("changes"):
         say(f"Imported nothing new: every change in {name} is already here.")
         return
