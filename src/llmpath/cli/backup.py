@@ -125,7 +125,7 @@ def doctor(ctx: typer.Context) -> None:
     Example:
       llmpath doctor
     """
-    from ..store.doctor import diagnose
+    from ..app.doctor import diagnose
 
     findings = diagnose(paths_of(ctx))
     for finding in findings:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from .. import snapshot
 from ..errors import DamagedStoreError, LlmpathError
 from ..paths import Paths
-from . import migrations
-from .engine import check_database_file, read_only_check
+from ..store import migrations
+from ..store.engine import check_database_file, read_only_check
 
 
 @dataclass(frozen=True)
