@@ -57,8 +57,8 @@ def reverted(changes: Iterable[Change]) -> set[int]:
     """The ids of changes taken back by an undo that is itself in force.
 
     Walked newest first, since an undo only reverts something earlier: by the time an undo is
-    met, every later undo (including the one that may have reverted the import it came with) has
-    been applied. Undoing an import takes back every change it brought.
+    met, every later undo (including one that reverted the import it came with) has been applied.
+    Undoing an import takes back every change it brought, and what those brought in turn.
     """
     ordered = sorted(changes, key=lambda c: c.id, reverse=True)
     brought: dict[int, list[int]] = {}
@@ -69,18 +69,22 @@ def reverted(changes: Iterable[Change]) -> set[int]:
     for change in ordered:
         if change.kind != UNDO or change.id in out or change.reverts is None:
             continue
-        out.add(change.reverts)
-        out.update(brought.get(change.reverts, ()))
+        pending = [change.reverts]
+        while pending:
+            taken = pending.pop()
+            out.add(taken)
+            pending.extend(brought.get(taken, ()))
     return out
 
 
 def next_to_undo(changes: Iterable[Change], taken_back: set[int]) -> Change | None:
-    """The latest change in force that `undo` can take back; an imported one means its import."""
+    """The latest change in force that `undo` can take back; an imported one means the import
+    this store made, which is undone as a whole."""
     by_id = {c.id: c for c in changes}
     for change in sorted(by_id.values(), key=lambda c: c.id, reverse=True):
         if change.id in taken_back or change.kind in NOT_UNDOABLE:
             continue
-        if change.imported_by is not None:
-            return by_id.get(change.imported_by)
+        while change.imported_by is not None and change.imported_by in by_id:
+            change = by_id[change.imported_by]
         return change
     return None

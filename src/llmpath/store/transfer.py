@@ -100,7 +100,9 @@ def import_records(session: Session, records: dict[str, list[dict[str, Any]]], s
             summary=entry["summary"],
             recorded_at=_utc(entry["at"]),
             reverts=local.get(entry["reverts"]),
-            imported_by=batch.id,
+            # Changes an import of the file's own brought keep pointing at it, so undoing that
+            # import there still takes them back here.
+            imported_by=local.get(entry["imported_by"], batch.id),
         )
         if entry["kind"] == "undo" and change.reverts is None:
             continue  # it reverts nothing this store knows

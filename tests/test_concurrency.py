@@ -1,0 +1,409 @@
+"""Many shells at once, and shells that die: one history, and every view of it agrees.
+
+Each write command adds one change to the history under the cache lock; these tests start real
+`python -m llmpath` processes together and then read the store back several ways: the read path,
+the read path after its caches are thrown away, the prompt badge, an export imported elsewhere, and
+the history itself (which change each undo took back, what is left in force).
+"""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from llmpath.domain.papers import DEFAULT_TARGET
+from llmpath.paths import bundled_roadmap
+from llmpath.roadmap.loader import load_roadmap
+from llmpath.store.migrations import MIGRATIONS
+from processes import run_badge
+
+LLMPATH = [sys.executable, "-m", "llmpath"]
+TIMEOUT = 180  # seconds for a whole batch of processes: only a hang comes near it
+BADGE = "{track} {percent} {papers}/{target}"
+QUIET = ("busy", "locked", "Traceback")
+
+ROADMAP = load_roadmap(bundled_roadmap())
+TOPICS = list(ROADMAP.track("complete").topic_ids())  # 23 topics, none a module
+PAPERS = list(ROADMAP.papers)
+
+
+def env_for(home, **extra):
+    return os.environ | {"LLMPATH_HOME": str(home), "NO_COLOR": "1"} | extra
+
+
+def spawn(home, *args):
+    return subprocess.Popen(
+        [*LLMPATH, *args],
+        env=env_for(home),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(processes, timeout=TIMEOUT):
+    """Wait for every process (killing them all if any hangs); each must exit 0 and say nothing
+    of a busy or locked store. Returns (args, stdout) for each."""
+    deadline = time.monotonic() + timeout
+    results = []
+    try:
+        for p in processes:
+            out, err = p.communicate(timeout=max(0.1, deadline - time.monotonic()))
+            results.append((p.args[len(LLMPATH) :], out, err, p.returncode))
+    except subprocess.TimeoutExpired:
+        for p in processes:
+            p.kill()
+            p.communicate()
+        pytest.fail(f"processes still running after {timeout}s")
+    for args, _out, err, code in results:
+        assert code == 0, (args, err)
+        assert not any(word in err for word in QUIET), (args, err)
+    return [(args, out) for args, out, _err, _code in results]
+
+
+def badge_of(home):
+    result = run_badge(home, "--format", BADGE, timeout=30)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    return result.stdout
+
+
+def query(home, sql, *params):
+    connection = sqlite3.connect(Path(home) / "llmpath.db")
+    try:
+        return connection.execute(sql, params).fetchall()
+    finally:
+        connection.close()
+
+
+def views(cli_json):
+    """What the read path shows: every status on the complete track, this week's papers, the track."""
+    week = cli_json("papers", "--week")
+    return {
+        "statuses": {t["id"]: t["status"] for t in cli_json("list", "--track", "complete")["topics"]},
+        "week": {k: week[k] for k in ("monday", "count", "target")},
+        "active": cli_json("track")["active"],
+    }
+
+
+def import_file(path, topic, paper):
+    """A version 2 export from elsewhere: one status change and one paper read, read today."""
+    at, today = datetime.now(UTC).isoformat(), date.today().isoformat()
+    changes = [
+        {"uid": "elsewhere-status", "kind": "status", "summary": f"marked done: {topic}"},
+        {"uid": "elsewhere-read", "kind": "paper_read", "summary": f"logged a reading of {paper}"},
+    ]
+    document = {
+        "format": "llmpath-export",
+        "version": 2,
+        "changes": [{**c, "at": at, "reverts": None, "imported_by": None} for c in changes],
+        "status_events": [
+            {
+                "uid": "e1",
+                "change": "elsewhere-status",
+                "topic": topic,
+                "status": "done",
+                "on": today,
+                "at": at,
+                "note": None,
+            }
+        ],
+        "paper_reads": [
+            {"uid": "r1", "change": "elsewhere-read", "paper": paper, "on": today, "at": at, "note": None, "pass": 1}
+        ],
+    }
+    path.write_text(json.dumps(document))
+    return path
+
+
+# --- the history under contention -------------------------------------------------------------------
+
+KIND_OF = {
+    "done": "status",
+    "start": "status",
+    "skip": "status",
+    "papers": None,  # by subcommand, below
+    "track": "setting",
+    "import": None,  # an import of changes already here adds none
+    "undo": "undo",
+}
+
+
+def kind_of(args):
+    if args[0] == "papers":
+        return {"log": "paper_read", "target": "paper_target"}[args[1]]
+    return KIND_OF[args[0]]
+
+
+def check_each_undo_took_back_the_latest_change_in_force(changes):
+    """Replay the history: each undo must revert the newest change in force when it ran (an
+    imported change standing for its import), so no two undos raced for one change."""
+    taken_back: set[int] = set()
+    for change_id, kind, reverts, _imported_by in changes:
+        if kind != "undo":
+            continue
+        in_force = [c for c in changes if c[0] < change_id and c[0] not in taken_back and c[1] not in ("undo", "sync")]
+        latest = max(in_force)
+        expected = latest[3] or latest[0]
+        assert reverts == expected, (change_id, reverts, expected)
+        taken_back.add(expected)
+        taken_back.update(c[0] for c in changes if c[3] == expected)
+    return taken_back
+
+
+def expected_views(home, taken_back, monday, default_track):
+    """The views as the history in the database implies them, computed here from its rows."""
+    current = {}
+    for change, topic, status in query(
+        home, "SELECT change_id, topic_id, status FROM status_event ORDER BY change_id, id"
+    ):
+        if change not in taken_back:
+            current[topic] = status
+    sunday = monday + timedelta(days=6)
+    reads = {
+        paper
+        for change, paper, read_on in query(home, "SELECT change_id, paper_id, read_on FROM paper_read")
+        if change not in taken_back and monday <= date.fromisoformat(read_on) <= sunday
+    }
+    target = DEFAULT_TARGET
+    for change, value, set_on in query(
+        home, "SELECT change_id, target, set_on FROM paper_target ORDER BY set_on, change_id"
+    ):
+        if change not in taken_back and date.fromisoformat(set_on) <= sunday:
+            target = value
+    active = default_track
+    for change, value in query(
+        home, "SELECT change_id, value FROM setting_change WHERE key = 'active_track' ORDER BY change_id, id"
+    ):
+        if change not in taken_back:
+            active = value or default_track
+    return {
+        "statuses": {t: current.get(t, "todo") for t in TOPICS},
+        "week": {"monday": monday.isoformat(), "count": len(reads), "target": target},
+        "active": active,
+    }
+
+
+def test_thirty_shells_writing_and_undoing_at_once_keep_one_history_that_every_view_agrees_on(
+    cli, cli_json, llmpath_home, tmp_path, monkeypatch
+):
+    seeded, concurrent, imported = TOPICS[:4], TOPICS[4:17], TOPICS[17]
+    first = ("done", seeded[0])
+    cli(*first)
+    default_track = cli_json("track")["active"]
+    cli("import", str(import_file(tmp_path / "elsewhere.json", imported, PAPERS[9])))
+    # Six changes after the import: the six undos below can never reach it, whatever their order
+    # (an undone import does not survive export and import; see the test after this one).
+    seeds = [
+        ("start", seeded[1]),
+        ("skip", seeded[2]),
+        ("papers", "log", PAPERS[0]),
+        ("papers", "target", "3"),
+        ("track", "use", "specialist"),
+        ("done", seeded[3]),
+    ]
+    for args in seeds:
+        cli(*args)
+    cli("export", "-o", str(tmp_path / "seeded.json"))
+    generation = query(llmpath_home, "SELECT max(id) FROM change")[0][0]
+
+    commands = [
+        *(("done", t) for t in concurrent[:6]),
+        *(("start", t) for t in concurrent[6:10]),
+        *(("skip", t) for t in concurrent[10:13]),
+        *(("papers", "log", p) for p in PAPERS[1:5]),
+        ("papers", "log", "A preprint logged from a busy shell", "--new"),
+        *(("papers", "target", n) for n in ("4", "5", "6")),
+        ("track", "use", "developer"),
+        ("track", "use", "complete"),
+        ("import", str(tmp_path / "seeded.json")),
+        *([("undo",)] * 6),
+    ]
+    assert len(commands) == 30
+    results = finish([spawn(llmpath_home, *args) for args in commands])
+    assert all("Imported nothing new" in " ".join(out.split()) for args, out in results if args[0] == "import")
+
+    # One change per write, none lost and none doubled; the import of what was there adds none.
+    changes = query(llmpath_home, "SELECT id, kind, reverts, imported_by FROM change ORDER BY id")
+    own = Counter(kind for _id, kind, _r, imported_by in changes if imported_by is None and kind != "sync")
+    wanted = Counter(kind_of(args) for args in [first, *seeds, *commands] if kind_of(args))
+    assert own == wanted + Counter(["import"])  # and the import made before the seeds
+    assert [kind for _id, kind, _r, by in changes if by is not None] == ["status", "paper_read"]
+    assert [kind for _id, kind, _r, _by in changes].count("sync") == 1
+    assert max(c[0] for c in changes) == generation + 29
+    written = Counter(topic for (topic,) in query(llmpath_home, "SELECT topic_id FROM status_event"))
+    assert written == Counter([*seeded, *concurrent, imported])
+
+    # (a) the read path agrees with the history, replayed here from the database's rows.
+    taken_back = check_each_undo_took_back_the_latest_change_in_force(changes)
+    assert not {c[0] for c in changes if c[1] == "import"} & taken_back  # as the seeds ensure
+    seen = views(cli_json)
+    assert seen == expected_views(llmpath_home, taken_back, date.fromisoformat(seen["week"]["monday"]), default_track)
+    badge = badge_of(llmpath_home)
+    track, _percent, papers = badge.split()
+    assert (track, papers) == (seen["active"], f"{seen['week']['count']}/{seen['week']['target']}")
+    generation = max(c[0] for c in changes)
+    assert f"generation={generation}\n" in (llmpath_home / "badge.txt").read_text()
+    assert json.loads((llmpath_home / "snapshot.json").read_text())["generation"] == generation
+
+    # (b) the state recomputed from the store, caches thrown away, and (c) the badge from it.
+    (llmpath_home / "snapshot.json").unlink()
+    (llmpath_home / "badge.txt").unlink()
+    assert views(cli_json) == seen
+    assert badge_of(llmpath_home) == badge
+    (llmpath_home / "badge.txt").unlink()  # rebuilt by the badge itself, from the snapshot
+    assert badge_of(llmpath_home) == badge
+    assert (llmpath_home / "badge.txt").exists()
+
+    # (d) an export imported into a new store.
+    cli("export", "-o", str(tmp_path / "all.json"))
+    other = tmp_path / "other"
+    monkeypatch.setenv("LLMPATH_HOME", str(other))
+    cli("import", str(tmp_path / "all.json"))
+    assert views(cli_json) == seen
+    assert badge_of(other) == badge
+
+
+def test_an_undone_import_stays_undone_through_export_and_import(cli, cli_json, tmp_path, monkeypatch):
+    """An import keeps the links of the imports it carries, so an undo made before the export still
+    takes back what it took back."""
+    cli("done", TOPICS[0])
+    cli("import", str(import_file(tmp_path / "elsewhere.json", TOPICS[1], PAPERS[0])))
+    cli("undo")
+    before = views(cli_json)
+    assert before["statuses"][TOPICS[1]] == "todo" and before["week"]["count"] == 0
+    cli("export", "-o", str(tmp_path / "all.json"))
+    monkeypatch.setenv("LLMPATH_HOME", str(tmp_path / "other"))
+    cli("import", str(tmp_path / "all.json"))
+    assert views(cli_json) == before
+
+
+# --- a brand-new store --------------------------------------------------------------------------------
+
+
+NEW_STORE_SHELLS = 50
+
+
+def test_fifty_shells_on_a_new_store_create_migrate_and_sync_it_once(cli, cli_json, llmpath_home):
+    # Each shell costs about a second of CPU (most of it importing SQLAlchemy): 50 take ~25 s on 2 cores.
+    reads = [("progress", "--json"), ("track", "--json"), ("papers", "--week", "--json"), ("list", "--json")]
+    commands = [("done", t) for t in TOPICS[:10]] + [reads[i % len(reads)] for i in range(NEW_STORE_SHELLS - 10)]
+    assert not llmpath_home.exists()
+    results = finish([spawn(llmpath_home, *args) for args in commands])
+    for args, out in results:
+        if "--json" in args:
+            json.loads(out)  # whole, whatever it saw
+
+    assert query(llmpath_home, "SELECT kind, count(*) FROM change GROUP BY kind ORDER BY kind") == [
+        ("status", 10),
+        ("sync", 1),
+    ]
+    assert [name for (name,) in query(llmpath_home, "SELECT name FROM migration ORDER BY name")] == [
+        name for name, _ in MIGRATIONS
+    ]
+    assert list(llmpath_home.glob("*.bak")) == []  # a new store is not "upgraded"
+    cli("done", TOPICS[10])
+    statuses = views(cli_json)["statuses"]
+    assert {t for t, s in statuses.items() if s == "done"} == set(TOPICS[:11])
+
+
+# --- shells that die ------------------------------------------------------------------------------------
+
+# A writer caught mid-write: the cache lock taken and a change inserted but not committed.
+HOLDER = """
+import fcntl, os, sqlite3, sys
+lock = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.flock(lock, fcntl.LOCK_EX)
+db = sqlite3.connect(sys.argv[2], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+db.execute("INSERT INTO change (uid, kind, summary, recorded_at) VALUES ('dying', 'status', 'never', '2026-01-01')")
+print("holding", flush=True)
+sys.stdin.read()
+"""
+
+
+def waiting_on_flock(pid):
+    """Whether `pid` is queued for a flock, per /proc/locks (None where there is no such file)."""
+    try:
+        text = Path("/proc/locks").read_text()
+    except OSError:
+        return None
+    return any("->" in line and "FLOCK" in line and f" {pid} " in line for line in text.splitlines())
+
+
+def test_a_writer_killed_holding_the_cache_lock_blocks_nobody_after_it(cli, cli_json, llmpath_home):
+    cli("done", TOPICS[0])
+    generation = query(llmpath_home, "SELECT max(id) FROM change")[0][0]
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(llmpath_home / "cache.lock"), str(llmpath_home / "llmpath.db")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    waiting, held = None, False
+    try:
+        assert holder.stdout.readline() == "holding\n"
+        waiting = spawn(llmpath_home, "done", TOPICS[1])
+        deadline = time.monotonic() + 60
+        while waiting.poll() is None and waiting_on_flock(waiting.pid) is False and time.monotonic() < deadline:
+            time.sleep(0.05)
+        queued = waiting_on_flock(waiting.pid)
+        if queued is None:  # no /proc/locks: give it time to reach the lock
+            time.sleep(2)
+        assert waiting.poll() is None, ("a writer went ahead while another held the cache lock", waiting.communicate())
+        assert queued in (True, None), "the writer never queued for the cache lock"
+        held = True
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.communicate(timeout=30)
+        if waiting is not None and not held:
+            waiting.kill()
+            waiting.communicate()
+    assert holder.returncode == -signal.SIGKILL
+
+    # The OS let go of the dead process's lock: the queued writer goes ahead, and so does a new one.
+    finish([waiting], timeout=60)
+    start = time.monotonic()
+    finish([spawn(llmpath_home, "done", TOPICS[2])], timeout=60)
+    assert time.monotonic() - start < 25  # not SQLite's 30 s busy timeout
+    assert query(llmpath_home, "SELECT id, summary FROM change WHERE id > ? ORDER BY id", generation) == [
+        (generation + 1, f"marked done: {TOPICS[1]}"),
+        (generation + 2, f"marked done: {TOPICS[2]}"),
+    ]
+    assert {t for t, s in views(cli_json)["statuses"].items() if s == "done"} == set(TOPICS[:3])
+
+
+@pytest.mark.parametrize("stale_snapshot", [False, True], ids=["no-snapshot", "stale-snapshot"])
+def test_a_badge_removed_by_a_writer_that_died_shows_nothing_until_the_next_command(
+    cli, cli_json, llmpath_home, stale_snapshot
+):
+    cli("done", TOPICS[0])
+    cli("papers", "log", PAPERS[0])
+    assert badge_of(llmpath_home) != ""
+    # The writer removed badge.txt, committed, and died before it rewrote its caches.
+    (llmpath_home / "badge.txt").unlink()
+    if not stale_snapshot:
+        (llmpath_home / "snapshot.json").unlink()
+    connection = sqlite3.connect(llmpath_home / "llmpath.db")
+    with connection:
+        connection.execute(
+            "INSERT INTO change (uid, kind, summary, recorded_at) VALUES ('died', 'paper_target', 'died', '2026-01-01')"
+        )
+    connection.close()
+    (generation,) = query(llmpath_home, "SELECT max(id) FROM change")[0]
+
+    assert badge_of(llmpath_home) == ""  # never the figures of an older generation
+    assert not (llmpath_home / "badge.txt").exists()
+
+    cli_json("progress")  # any read command
+    assert f"generation={generation}\n" in (llmpath_home / "badge.txt").read_text()
+    assert json.loads((llmpath_home / "snapshot.json").read_text())["generation"] == generation
+    assert badge_of(llmpath_home).split()[2] == "1/2"
