@@ -173,3 +173,14 @@ def test_every_write_is_one_change_in_one_transaction(cli, llmpath_home, kind):
     with sqlite3.connect(llmpath_home / "llmpath.db") as db:
         rows = db.execute("SELECT kind FROM change WHERE kind != 'sync'").fetchall()
     assert rows == [(kind,)]
+
+
+def test_a_store_synced_by_a_release_that_stored_the_roadmap_differently_is_synced_again(cli, cli_json, llmpath_home):
+    cli("done", "programming-foundations")
+    with sqlite3.connect(llmpath_home / "llmpath.db") as db:
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'dataset_storage'")
+        db.execute("UPDATE topic SET title = 'laid out by an older release' WHERE id = 'math-foundations'")
+    db.close()
+    (llmpath_home / "snapshot.json").unlink()
+    assert cli_json("show", "math-foundations")["title"] == "Mathematical foundations"
+    assert cli_json("show", "programming-foundations")["status"] == "done"

@@ -14,8 +14,8 @@ from .. import snapshot
 from ..domain.history import SYNC
 from ..files import held_lock
 from ..paths import Paths
-from ..store.engine import check_store, database_errors, open_engine
-from ..store.sync import stored_digest, sync
+from ..store.engine import check_store, database_errors, open_engine, reading
+from ..store.sync import is_synced, sync
 from ..store.tables import Change
 
 
@@ -62,12 +62,12 @@ def ensure_synced(engine: Engine, paths: Paths) -> None:
     except (OSError, ValueError):
         load_roadmap(paths.roadmap)  # raises the clear error for a missing or unreadable file
         raise
-    with Session(engine) as session:
-        if stored_digest(session) == digest:
+    with Session(reading(engine)) as session:
+        if is_synced(session, digest):
             return
     roadmap = load_roadmap(paths.roadmap)  # a broken file fails here, before anything changes
     with Session(engine) as session, session.begin():
-        if stored_digest(session) == digest:  # another process synced while this one waited for the lock
+        if is_synced(session, digest):  # another process synced while this one waited for the lock
             return
         sync(session, roadmap, digest, str(paths.roadmap))
         begin_change(session, SYNC, f"synced the roadmap from {paths.roadmap.name}")

@@ -51,6 +51,17 @@ def _plain(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
+# How sync lays the roadmap out in the tables. Raise it whenever that changes: a store synced by an
+# older release is then synced again, even from the same roadmap file, instead of being misread.
+STORAGE_VERSION = 2
+
+
+def is_synced(session: Session, digest: str) -> bool:
+    """True when the store holds the roadmap with this digest, laid out by this release's sync."""
+    storage = session.get(Meta, "dataset_storage")
+    return stored_digest(session) == digest and storage is not None and storage.value == str(STORAGE_VERSION)
+
+
 def stored_digest(session: Session) -> str | None:
     row = session.get(Meta, "dataset_hash")
     return row.value if row else None
@@ -154,6 +165,7 @@ def _sync(session: Session, roadmap: Roadmap, digest: str, source: str) -> None:
             session.execute(update(TopicRow), rows)
 
     session.merge(Meta(key="dataset_hash", value=digest))
+    session.merge(Meta(key="dataset_storage", value=str(STORAGE_VERSION)))
     session.merge(Meta(key="dataset_path", value=source))
     session.merge(Meta(key="default_track", value=roadmap.default_track))
     session.merge(Meta(key="dataset_version", value=str(roadmap.version)))
