@@ -38,6 +38,17 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
+from .domain.history import (
+    KINDS,
+    PAPER_READ,
+    PAPER_TARGET,
+    SETTING,
+    STATUS,
+    UNDO,
+    read_summary,
+    status_summary,
+    target_summary,
+)
 from .domain.inputs import MAX_ID, MAX_NOTE, MAX_TITLE, unsafe
 from .domain.papers import MAX_TARGET, MIN_TARGET
 from .domain.state import STATUSES
@@ -45,7 +56,6 @@ from .errors import UsageError
 
 FORMAT_NAME = "llmpath-export"
 FORMAT_VERSION = 2
-KINDS = ("status", "paper_read", "paper_target", "setting", "import", "sync", "undo")
 
 # The longest text each kind of field may hold, in characters: as when typed or read from a roadmap.
 # A setting's key is a prefix and an id (start_stage:developer); its value, an id or empty.
@@ -262,34 +272,32 @@ def _from_version_1(old: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict
     for event in old["status_events"]:
         batches.setdefault(event["batch"], []).append(event)
     for batch, events in batches.items():
-        topics = ", ".join(e["topic"] for e in events)
-        summary = f"marked {events[0]['status'].replace('_', ' ')}: {topics}"
-        changes.append(
-            (min(e["at"] for e in events), _change(f"batch:{batch}", "status", summary, min(e["at"] for e in events)))
-        )
+        first = min((e["at"] for e in events), key=_utc_key)
+        summary = status_summary(events[0]["status"], (e["topic"] for e in events))
+        changes.append((first, _change(f"batch:{batch}", STATUS, summary, first)))
     for read in old["paper_reads"]:
         changes.append(
             (
                 read["at"],
-                _change(f"read:{read['uid']}", "paper_read", f"logged a reading of {read['paper']}", read["at"]),
+                _change(f"read:{read['uid']}", PAPER_READ, read_summary(read["paper"]), read["at"]),
             )
         )
     for target in old["paper_targets"]:
-        summary = f"set the weekly paper target to {target['target']}"
-        changes.append((target["at"], _change(f"target:{target['uid']}", "paper_target", summary, target["at"])))
+        summary = target_summary(target["target"])
+        changes.append((target["at"], _change(f"target:{target['uid']}", PAPER_TARGET, summary, target["at"])))
     for paper in old["own_papers"]:
         uid = f"own-paper:{paper['id']}"
-        changes.append((paper["created_at"], _change(uid, "paper_read", f"added {paper['id']}", paper["created_at"])))
+        changes.append((paper["created_at"], _change(uid, PAPER_READ, f"added {paper['id']}", paper["created_at"])))
     epoch = datetime(1970, 1, 1, tzinfo=UTC).isoformat()
     for setting in old["settings"]:
         at = setting["updated_at"] or epoch
         summary = f"{setting['key']} = {setting['value']}" if setting["value"] else f"{setting['key']} cleared"
-        changes.append((at, _change(f"setting:{setting['key']}", "setting", summary, at)))
+        changes.append((at, _change(f"setting:{setting['key']}", SETTING, summary, at)))
     ordered = [change for _, change in sorted(changes, key=lambda pair: _utc_key(pair[0]))]
     known = {change["uid"] for change in ordered}
     for undo in sorted(old["undos"], key=lambda u: _utc_key(u["at"])):
         if f"batch:{undo['batch']}" in known:
-            undone = _change(undo["uid"], "undo", "undid an earlier change", undo["at"])
+            undone = _change(undo["uid"], UNDO, "undid an earlier change", undo["at"])
             ordered.append({**undone, "reverts": f"batch:{undo['batch']}"})
     return {
         "changes": ordered,

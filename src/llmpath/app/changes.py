@@ -9,15 +9,26 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, select
 
-from ..domain.history import NOT_UNDOABLE, UNDO, next_to_undo
+from ..domain.history import (
+    NOT_UNDOABLE,
+    PAPER_READ,
+    PAPER_TARGET,
+    SETTING,
+    STATUS,
+    UNDO,
+    next_to_undo,
+    read_summary,
+    status_summary,
+    target_summary,
+)
 from ..domain.history import Change as HistoryChange
 from ..domain.state import Event, State, from_snapshot
 from ..errors import UsageError
 from ..paths import Paths
 from ..store.reader import records_json, roadmap_json
-from ..store.tables import OwnPaper, PaperRead, PaperTarget, SettingChange, StatusEvent
+from ..store.tables import OwnPaper, PaperRead, PaperTarget, SettingChange, StatusEvent, new_uid
 from .caches import rebuild_snapshot
-from .session import begin_change, forget_badge, new_uid, open_store, utc_now
+from .session import begin_change, forget_badge, open_store, utc_now
 
 T = TypeVar("T")
 
@@ -41,7 +52,7 @@ def record_status(
         changed = [t for t in topic_ids if state.status(t) != status]
         if not changed:
             return changed
-        change_id = begin_change(session, "status", f"marked {status.replace('_', ' ')}: {', '.join(changed)}")
+        change_id = begin_change(session, STATUS, status_summary(status, changed))
         now = utc_now()
         for topic_id in changed:
             session.add(
@@ -94,7 +105,7 @@ def log_read(
             # A paper added by a change later undone keeps its id: the row is never deleted.
             taken = set(state.papers) | set(session.exec(select(OwnPaper.id)))
             chosen = own_paper_id(new_title, taken)
-        change_id = begin_change(session, "paper_read", f"logged a reading of {chosen}")
+        change_id = begin_change(session, PAPER_READ, read_summary(chosen))
         if paper_id is None:
             session.add(OwnPaper(id=chosen, change_id=change_id, title=new_title, created_at=utc_now()))
         session.add(
@@ -126,7 +137,7 @@ def own_paper_id(title: str, taken: set[str]) -> str:
 
 def set_target(paths: Paths, target: int, set_on: date) -> dict[str, Any]:
     def change(session: Session, _state: State) -> None:
-        change_id = begin_change(session, "paper_target", f"set the weekly paper target to {target}")
+        change_id = begin_change(session, PAPER_TARGET, target_summary(target))
         session.add(
             PaperTarget(uid=new_uid(), change_id=change_id, target=target, set_on=set_on, recorded_at=utc_now())
         )
@@ -138,7 +149,7 @@ def set_settings(paths: Paths, values: dict[str, str | None], summary: str) -> d
     """Set settings in one change; None clears one (kept as an empty value, so undo restores it)."""
 
     def change(session: Session, _state: State) -> None:
-        change_id = begin_change(session, "setting", summary)
+        change_id = begin_change(session, SETTING, summary)
         for key, value in values.items():
             session.add(SettingChange(change_id=change_id, key=key, value=value or ""))
 

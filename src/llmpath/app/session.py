@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,11 +15,7 @@ from ..files import held_lock
 from ..paths import Paths
 from ..store.engine import check_store, database_errors, open_engine, reading
 from ..store.sync import is_synced, sync
-from ..store.tables import Change
-
-
-def new_uid() -> str:
-    return uuid.uuid4().hex
+from ..store.tables import Change, new_uid
 
 
 def utc_now() -> datetime:

@@ -12,9 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+STATUS = "status"
+PAPER_READ = "paper_read"
+PAPER_TARGET = "paper_target"
+SETTING = "setting"
 UNDO = "undo"
 IMPORT = "import"
 SYNC = "sync"
+KINDS = (STATUS, PAPER_READ, PAPER_TARGET, SETTING, IMPORT, SYNC, UNDO)
 # What `undo` walks back through: what the learner did, not undos themselves or roadmap syncs.
 NOT_UNDOABLE = (UNDO, SYNC)
 
@@ -51,6 +56,18 @@ class Change:
             reverts=data.get("reverts"),
             imported_by=data.get("imported_by"),
         )
+
+
+def status_summary(status: str, topics: Iterable[str]) -> str:
+    return f"marked {status.replace('_', ' ')}: {', '.join(topics)}"
+
+
+def read_summary(paper: str) -> str:
+    return f"logged a reading of {paper}"
+
+
+def target_summary(target: int) -> str:
+    return f"set the weekly paper target to {target}"
 
 
 def reverted(changes: Iterable[Change]) -> set[int]:

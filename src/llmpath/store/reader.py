@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, func, select
@@ -24,6 +23,7 @@ from .tables import (
     TopicAlias,
     TopicRow,
     TrackRow,
+    utc_text,
 )
 
 
@@ -100,7 +100,7 @@ def records_json(session: Session) -> dict[str, Any]:
                 "uid": c.uid,
                 "kind": c.kind,
                 "summary": c.summary,
-                "at": _utc(c.recorded_at),
+                "at": utc_text(c.recorded_at),
                 "reverts": c.reverts,
                 "imported_by": c.imported_by,
             }
@@ -113,7 +113,7 @@ def records_json(session: Session) -> dict[str, Any]:
                 "topic": e.topic_id,
                 "status": e.status,
                 "on": e.happened_on.isoformat(),
-                "at": _utc(e.recorded_at),
+                "at": utc_text(e.recorded_at),
                 "note": e.note,
             }
             for e in session.exec(select(StatusEvent).order_by(StatusEvent.change_id, StatusEvent.id))
@@ -124,7 +124,7 @@ def records_json(session: Session) -> dict[str, Any]:
                 "change": r.change_id,
                 "paper": r.paper_id,
                 "on": r.read_on.isoformat(),
-                "at": _utc(r.recorded_at),
+                "at": utc_text(r.recorded_at),
                 "note": r.note,
                 "pass": r.pass_number,
             }
@@ -148,11 +148,6 @@ def records_json(session: Session) -> dict[str, Any]:
 def generation(session: Session) -> int:
     """The store's generation: the id of the latest change, 0 for a store with no history yet."""
     return session.exec(select(func.max(Change.id))).one() or 0
-
-
-def _utc(value: datetime) -> str:
-    """SQLite hands times back without their zone; every stored time is UTC."""
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
 def _flatten(aliases: dict[str, str]) -> dict[str, str]:

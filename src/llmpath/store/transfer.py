@@ -8,11 +8,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from .tables import Change, OwnPaper, PaperRead, PaperTarget, SettingChange, StatusEvent
-
-
-def _time(value: datetime) -> str:
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+from ..domain.history import IMPORT, UNDO
+from .tables import Change, OwnPaper, PaperRead, PaperTarget, SettingChange, StatusEvent, new_uid, utc_text
 
 
 def _utc(text: str) -> datetime:
@@ -28,7 +25,7 @@ def export_records(session: Session) -> dict[str, list[dict[str, Any]]]:
                 "uid": c.uid,
                 "kind": c.kind,
                 "summary": c.summary,
-                "at": _time(c.recorded_at),
+                "at": utc_text(c.recorded_at),
                 "reverts": uid.get(c.reverts),
                 "imported_by": uid.get(c.imported_by),
             }
@@ -41,7 +38,7 @@ def export_records(session: Session) -> dict[str, list[dict[str, Any]]]:
                 "topic": e.topic_id,
                 "status": e.status,
                 "on": e.happened_on.isoformat(),
-                "at": _time(e.recorded_at),
+                "at": utc_text(e.recorded_at),
                 "note": e.note,
             }
             for e in session.exec(select(StatusEvent).order_by(StatusEvent.change_id, StatusEvent.id))
@@ -52,14 +49,14 @@ def export_records(session: Session) -> dict[str, list[dict[str, Any]]]:
                 "change": uid[r.change_id],
                 "paper": r.paper_id,
                 "on": r.read_on.isoformat(),
-                "at": _time(r.recorded_at),
+                "at": utc_text(r.recorded_at),
                 "note": r.note,
                 "pass": r.pass_number,
             }
             for r in session.exec(select(PaperRead).order_by(PaperRead.change_id, PaperRead.id))
         ],
         "own_papers": [
-            {"id": p.id, "change": uid[p.change_id], "title": p.title, "created_at": _time(p.created_at)}
+            {"id": p.id, "change": uid[p.change_id], "title": p.title, "created_at": utc_text(p.created_at)}
             for p in session.exec(select(OwnPaper).order_by(OwnPaper.change_id, OwnPaper.id))
         ],
         "paper_targets": [
@@ -68,7 +65,7 @@ def export_records(session: Session) -> dict[str, list[dict[str, Any]]]:
                 "change": uid[t.change_id],
                 "target": t.target,
                 "on": t.set_on.isoformat(),
-                "at": _time(t.recorded_at),
+                "at": utc_text(t.recorded_at),
             }
             for t in session.exec(select(PaperTarget).order_by(PaperTarget.change_id, PaperTarget.id))
         ],
@@ -90,7 +87,7 @@ def import_records(session: Session, records: dict[str, list[dict[str, Any]]], s
     fresh = [c for c in records["changes"] if c["uid"] not in local]
     if not fresh:
         return added
-    batch = Change(uid=_new_uid(), kind="import", summary=summary, recorded_at=datetime.now(UTC))
+    batch = Change(uid=new_uid(), kind=IMPORT, summary=summary, recorded_at=datetime.now(UTC))
     session.add(batch)
     session.flush()
     for entry in fresh:
@@ -104,7 +101,7 @@ def import_records(session: Session, records: dict[str, list[dict[str, Any]]], s
             # import there still takes them back here.
             imported_by=local.get(entry["imported_by"], batch.id),
         )
-        if entry["kind"] == "undo" and change.reverts is None:
+        if entry["kind"] == UNDO and change.reverts is None:
             continue  # it reverts nothing this store knows
         session.add(change)
         session.flush()
@@ -163,9 +160,3 @@ def import_records(session: Session, records: dict[str, list[dict[str, Any]]], s
             session.add(SettingChange(change_id=local[s["change"]], key=s["key"], value=s["value"]))
             added["setting_changes"] += 1
     return added
-
-
-def _new_uid() -> str:
-    import uuid
-
-    return uuid.uuid4().hex
