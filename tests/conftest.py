@@ -53,3 +53,19 @@ def cli_json(cli):
         return json.loads(cli(*args, "--json").stdout)
 
     return run
+
+
+@pytest.fixture
+def store_contents(llmpath_home):
+    """Everything the store holds, as SQL: what "changes nothing" compares. (The file's bytes are
+    no measure: committed pages may still sit in the write-ahead log beside it.)"""
+    import sqlite3
+
+    def dump():
+        connection = sqlite3.connect(f"file:{llmpath_home / 'llmpath.db'}?mode=ro", uri=True)
+        try:
+            return list(connection.iterdump())
+        finally:
+            connection.close()
+
+    return dump

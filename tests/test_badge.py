@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from llmpath import badge
-from llmpath.badge_rebuild import stored_generation
+from llmpath.store.queries import stored_generation
 from llmpath.paths import platform_data_dir
 from processes import run_badge
 
@@ -95,8 +95,8 @@ def test_a_missing_damaged_or_stale_cache_is_rebuilt_from_the_store(cli, llmpath
                 (change,),
             )
         conn.close()
-        # Neither the badge file nor the snapshot is of this generation: nothing is shown rather
-        # than an old figure, until the next command refreshes both.
+        # Neither the badge file nor the read model is of this generation: nothing is shown rather
+        # than an old figure, until the next command brings both up to date.
         assert run_badge(llmpath_home).stdout == ""
         cli("progress")
     assert run_badge(llmpath_home).stdout == expected
@@ -207,12 +207,10 @@ def test_hostile_titles_in_the_store_reach_neither_the_file_nor_the_badge(cli, l
     cli("done", "math-foundations")
     text = "".join(ESCAPES + INVISIBLE + SHELL)
     tamper(llmpath_home, text)
-    (llmpath_home / "snapshot.json").unlink()  # an edit behind llmpath's back: drop what it would trust
     if path == "write":
         cli("start", "classical-ml")  # a change writes the file from the store
     else:
-        cli("progress")  # a read rebuilds the snapshot...
-        (llmpath_home / "badge.txt").unlink()  # ...from which the badge rebuilds its file
+        (llmpath_home / "badge.txt").unlink()  # the badge rebuilds its file from the store
     template = "{track} {next}"
     shown = run_badge(llmpath_home, "--format", template).stdout
     assert "␛]0;pwned␇" in shown and not leaked(shown), shown
@@ -226,7 +224,6 @@ def test_a_hostile_default_track_in_the_store_falls_back_to_the_first_track(cli,
         database.execute("UPDATE meta SET value = ? WHERE key = 'default_track'", ("\x1b]0;pwned\x07",))
         database.execute("DELETE FROM setting_change WHERE key = 'active_track'")
     database.close()
-    (llmpath_home / "snapshot.json").unlink()  # an edit behind llmpath's back: drop what it would trust
     cli("next")
     (llmpath_home / "badge.txt").unlink()
     assert run_badge(llmpath_home, "--format", "{track}").stdout == "developer\n"

@@ -22,7 +22,7 @@ def test_next_on_a_fresh_store(cli, llmpath_home):
     result = cli("next")
     assert "Programming foundations" in result.stdout
     assert "Why next" in result.stdout
-    assert (llmpath_home / "llmpath.db").exists() and (llmpath_home / "snapshot.json").exists()
+    assert (llmpath_home / "llmpath.db").exists() and (llmpath_home / "badge.txt").exists()
 
 
 def test_next_json(cli_json):
@@ -104,13 +104,13 @@ def test_done_ahead_of_prerequisites_is_allowed_with_a_notice(cli, cli_json):
     assert statuses(cli_json)["transformer-positional-encoding"] == "done"
 
 
-def test_ambiguous_lists_candidates_and_changes_nothing(cli, cli_json, llmpath_home):
+def test_ambiguous_lists_candidates_and_changes_nothing(cli, cli_json, store_contents):
     cli("next")
-    before = (llmpath_home / "llmpath.db").read_bytes()
+    before = store_contents()
     result = cli("done", "Applications", code=2)
     assert result.stderr.startswith("error: 'Applications' matches 5 topics")
     assert "embeddings-applications" in result.stderr and "Embeddings › Applications" in result.stderr
-    assert (llmpath_home / "llmpath.db").read_bytes() == before
+    assert store_contents() == before
 
 
 def test_unknown_topic_says_did_you_mean(cli, cli_json):

@@ -143,6 +143,14 @@ def kind_of(args):
     return KIND_OF[args[0]]
 
 
+def forget_read_model(home):
+    """Drop the read model's stamp: the next command decides what is in force from the whole history."""
+    connection = sqlite3.connect(home / "llmpath.db")
+    with connection:
+        connection.execute("DELETE FROM meta WHERE key = 'read_model'")
+    connection.close()
+
+
 def check_each_undo_took_back_the_latest_change_in_force(changes):
     """Replay the history: each undo must revert the newest change in force when it ran (an
     imported change standing for its import), so no two undos raced for one change."""
@@ -252,14 +260,13 @@ def test_thirty_shells_writing_and_undoing_at_once_keep_one_history_that_every_v
     assert (track, papers) == (seen["active"], f"{seen['week']['count']}/{seen['week']['target']}")
     generation = max(c[0] for c in changes)
     assert f"generation={generation}\n" in (llmpath_home / "badge.txt").read_text()
-    assert json.loads((llmpath_home / "snapshot.json").read_text())["generation"] == generation
 
-    # (b) the state recomputed from the store, caches thrown away, and (c) the badge from it.
-    (llmpath_home / "snapshot.json").unlink()
+    # (b) the read model decided again from the whole history, and (c) the badge from it.
+    forget_read_model(llmpath_home)
     (llmpath_home / "badge.txt").unlink()
     assert views(cli_json) == seen
     assert badge_of(llmpath_home) == badge
-    (llmpath_home / "badge.txt").unlink()  # rebuilt by the badge itself, from the snapshot
+    (llmpath_home / "badge.txt").unlink()  # rebuilt by the badge itself, from the store
     assert badge_of(llmpath_home) == badge
     assert (llmpath_home / "badge.txt").exists()
 
@@ -381,17 +388,12 @@ def test_a_writer_killed_holding_the_cache_lock_blocks_nobody_after_it(cli, cli_
     assert {t for t, s in views(cli_json)["statuses"].items() if s == "done"} == set(TOPICS[:3])
 
 
-@pytest.mark.parametrize("stale_snapshot", [False, True], ids=["no-snapshot", "stale-snapshot"])
-def test_a_badge_removed_by_a_writer_that_died_shows_nothing_until_the_next_command(
-    cli, cli_json, llmpath_home, stale_snapshot
-):
+def test_a_badge_removed_by_a_writer_that_died_shows_nothing_until_the_next_command(cli, cli_json, llmpath_home):
     cli("done", TOPICS[0])
     cli("papers", "log", PAPERS[0])
     assert badge_of(llmpath_home) != ""
     # The writer removed badge.txt, committed, and died before it rewrote its caches.
     (llmpath_home / "badge.txt").unlink()
-    if not stale_snapshot:
-        (llmpath_home / "snapshot.json").unlink()
     connection = sqlite3.connect(llmpath_home / "llmpath.db")
     with connection:
         connection.execute(
@@ -405,5 +407,4 @@ def test_a_badge_removed_by_a_writer_that_died_shows_nothing_until_the_next_comm
 
     cli_json("progress")  # any read command
     assert f"generation={generation}\n" in (llmpath_home / "badge.txt").read_text()
-    assert json.loads((llmpath_home / "snapshot.json").read_text())["generation"] == generation
     assert badge_of(llmpath_home).split()[2] == "1/2"

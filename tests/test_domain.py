@@ -10,7 +10,9 @@ import samples
 from llmpath.domain.dates import parse_day, same_week, week_label, week_start
 from llmpath.domain.planner import plan
 from llmpath.domain.progress import track_progress
-from llmpath.domain.state import Event, State, latest_events
+from llmpath.domain.history import UNDO, Change
+from llmpath.domain.records import MemoryRecords
+from llmpath.domain.state import Event, SettingRecord, State, latest_events
 from llmpath.errors import UsageError
 from llmpath.roadmap.loader import parse_roadmap
 
@@ -26,11 +28,20 @@ SEQUENCE = itertools.count(1)
 
 def event(topic, status, on=TODAY, reverted=False):
     n = next(SEQUENCE)
-    return Event(f"u{n}", f"b{n}", topic, status, on, datetime(2026, 11, 25, tzinfo=UTC), None, reverted)
+    return Event(f"u{n}", n, topic, status, on, datetime(2026, 11, 25, tzinfo=UTC), None, reverted)
+
+
+def records(events=(), settings=None, **more):
+    """A history in memory: one change per event, and an undo for each event marked reverted."""
+    at = datetime(2026, 11, 25, tzinfo=UTC)
+    changes = [Change(e.change, f"c{e.change}", "status", "marked", at) for e in events]
+    changes += [Change(10_000 + e.change, f"undo{e.change}", UNDO, "undid", at, reverts=e.change) for e in events if e.reverted]
+    kept = [SettingRecord(0, key, value) for key, value in (settings or {}).items()]
+    return MemoryRecords(changes=changes, events=list(events), setting_changes=kept, **more)
 
 
 def state(*events, settings=None, change=None):
-    return State(roadmap(change), list(events), settings or {})
+    return State(roadmap(change), records(events, settings))
 
 
 def test_status_is_the_latest_event_not_undone():
@@ -207,13 +218,10 @@ def test_parse_statuses():
 
 
 def paper_state(reads=(), targets=(), settings=None, change=None):
-    from llmpath.domain.papers import PaperLog, Read
+    from llmpath.domain.papers import Read
 
-    log = PaperLog(
-        [Read(f"r{i}", paper, on, datetime(2026, 11, 1, tzinfo=UTC)) for i, (paper, on) in enumerate(reads)],
-        targets,
-    )
-    return State(roadmap(change), [], settings or {}, paper_log=log)
+    logged = [(0, Read(f"r{i}", paper, on, datetime(2026, 11, 1, tzinfo=UTC))) for i, (paper, on) in enumerate(reads)]
+    return State(roadmap(change), records((), settings, paper_reads=logged, paper_targets=list(targets)))
 
 
 def more_papers(data):

@@ -164,27 +164,6 @@ def test_a_roadmap_that_is_not_a_regular_file_is_refused_at_once(tmp_path, llmpa
     assert doctor.returncode == 1 and f"BAD roadmap: {place}: is a " in " ".join(doctor.stdout.split())
 
 
-def test_a_snapshot_that_is_a_fifo_is_stale_and_replaced(cli, llmpath_home):
-    cli("done", "math-foundations")
-    snapshot = llmpath_home / "snapshot.json"
-
-    def fifo_snapshot():
-        snapshot.unlink()
-        os.mkfifo(snapshot)
-
-    fifo_snapshot()
-    doctor = llmpath(llmpath_home, "doctor")
-    assert doctor.returncode == 0 and "the read snapshot is out of date" in doctor.stdout
-    assert stat.S_ISFIFO(os.lstat(snapshot).st_mode)  # doctor changes nothing
-    read = llmpath(llmpath_home, "progress", "--track", "complete", "--json")
-    assert read.returncode == 0 and json.loads(read.stdout)["done"] == 1
-    assert stat.S_ISREG(os.lstat(snapshot).st_mode) and mode(snapshot) == 0o600
-    fifo_snapshot()
-    write = llmpath(llmpath_home, "done", "classical-ml")
-    assert write.returncode == 0 and write.stderr == ""
-    assert stat.S_ISREG(os.lstat(snapshot).st_mode) and json.loads(snapshot.read_text())["format"]
-
-
 def test_a_database_that_is_a_fifo_gives_one_line(llmpath_home):
     llmpath_home.mkdir()
     database = llmpath_home / "llmpath.db"
@@ -201,7 +180,7 @@ def test_a_database_that_is_a_fifo_gives_one_line(llmpath_home):
 def test_a_new_store_is_readable_by_its_owner_only(cli, llmpath_home):
     cli("done", "math-foundations", "--note", "private")
     assert mode(llmpath_home) == 0o700
-    for name in ("llmpath.db", "snapshot.json", "badge.txt"):
+    for name in ("llmpath.db", "badge.txt"):
         assert mode(llmpath_home / name) == 0o600, name
     # SQLite gives the write-ahead log and shared-memory files the database's mode.
     connection = sqlite3.connect(llmpath_home / "llmpath.db")

@@ -181,6 +181,5 @@ def test_a_store_synced_by_a_release_that_stored_the_roadmap_differently_is_sync
         db.execute("UPDATE meta SET value = '1' WHERE key = 'dataset_storage'")
         db.execute("UPDATE topic SET title = 'laid out by an older release' WHERE id = 'math-foundations'")
     db.close()
-    (llmpath_home / "snapshot.json").unlink()
     assert cli_json("show", "math-foundations")["title"] == "Mathematical foundations"
     assert cli_json("show", "programming-foundations")["status"] == "done"

@@ -157,9 +157,8 @@ def tamper(home, text):
         database.execute("UPDATE paper_read SET note = ?", (f"read {text}",))
         database.execute("UPDATE own_paper SET title = ?", (f"own {text}",))
     database.close()
-    # An edit behind llmpath's back adds no change to the history: drop the caches it would trust.
-    for cache in ("snapshot.json", "badge.txt"):
-        (home / cache).unlink(missing_ok=True)
+    # An edit behind llmpath's back adds no change to the history: drop the badge file it would trust.
+    (home / "badge.txt").unlink(missing_ok=True)
 
 
 @pytest.fixture

@@ -7,10 +7,9 @@ import sqlite3
 import pytest
 
 import samples
-from llmpath import snapshot
 from llmpath.errors import RoadmapError
 from llmpath.roadmap.loader import parse_roadmap
-from llmpath.store import migrations
+from llmpath.store import migrations, queries
 from processes import run_badge
 
 
@@ -40,17 +39,8 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_seen(cli, cli_json, roadmap_
     assert cli_json("list")["topics"][0]["title"] == "Alfa!"
 
 
-def test_a_snapshot_from_another_version_is_rebuilt(cli, cli_json, llmpath_home):
-    cli("done", "math-foundations")
-    stale = json.loads((llmpath_home / "snapshot.json").read_text())
-    stale["llmpath"] = "0.0.1"
-    stale["roadmap"]["papers"][0]["unexpected_field"] = 1  # what an older or newer reader chokes on
-    (llmpath_home / "snapshot.json").write_text(json.dumps(stale))
-    assert cli_json("progress")["done"] == 1
-
-
-def test_the_snapshot_schema_matches_the_migrations():
-    assert snapshot.SCHEMA == migrations.latest()
+def test_the_schema_readers_trust_is_the_latest_migration():
+    assert queries.SCHEMA == migrations.latest()
 
 
 def test_a_store_from_a_newer_llmpath_is_refused(cli, llmpath_home):
@@ -58,19 +48,18 @@ def test_a_store_from_a_newer_llmpath_is_refused(cli, llmpath_home):
     with sqlite3.connect(llmpath_home / "llmpath.db") as conn:
         conn.execute("INSERT INTO migration (name, applied_at) VALUES ('9999_from_the_future', '2030-01-01')")
     conn.close()
-    (llmpath_home / "snapshot.json").unlink()
     result = cli("next", code=1)
     assert "upgraded by a newer llmpath" in result.stderr
 
 
-def test_a_snapshot_that_cannot_be_written_does_not_fail_a_saved_change(cli, cli_json, llmpath_home):
+def test_a_badge_file_that_cannot_be_written_does_not_fail_a_saved_change(cli, cli_json, llmpath_home):
     cli("done", "math-foundations")
     cli("done", "classical-ml")
-    (llmpath_home / "snapshot.json").unlink()
-    (llmpath_home / "snapshot.json").mkdir()
+    (llmpath_home / "badge.txt").unlink()
+    (llmpath_home / "badge.txt").mkdir()
     result = cli("undo")
     assert "warning: saved" in result.stderr and "undone" in result.stdout
-    (llmpath_home / "snapshot.json").rmdir()
+    (llmpath_home / "badge.txt").rmdir()
     marked = {t["id"]: t["status"] for t in cli_json("list", "--track", "complete")["topics"]}
     assert (marked["math-foundations"], marked["classical-ml"]) == ("done", "todo")
 

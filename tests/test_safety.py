@@ -167,7 +167,6 @@ def test_a_database_of_another_program_is_refused_and_untouched(cli, llmpath_hom
 
 def test_a_corrupted_database_gives_one_line_and_is_untouched(cli, llmpath_home):
     cli("done", "math-foundations")
-    (llmpath_home / "snapshot.json").unlink()
     database = llmpath_home / "llmpath.db"
     data = bytearray(database.read_bytes())
     data[4096:12288] = b"\xff" * 8192  # scribble over pages after the header
@@ -439,7 +438,7 @@ def test_doctor_on_a_healthy_store(cli):
         "passes SQLite's integrity check",
         "schema is current",
         "matches the roadmap file",
-        "snapshot",
+        "read model is current",
         "is writable",
     ):
         assert expected in out

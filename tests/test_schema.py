@@ -64,7 +64,7 @@ SCHEMA = {
             ("note", "TEXT", False, 0),
             ("pass_number", "INTEGER", False, 0),
         ),
-        "indexes": ((False, ("change_id",)), (False, ("paper_id",)), (True, ("uid",))),
+        "indexes": ((False, ("change_id",)), (False, ("paper_id",)), (False, ("read_on",)), (True, ("uid",))),
     },
     "paper_target": {
         "columns": (
@@ -128,6 +128,11 @@ SCHEMA = {
             ("note", "TEXT", False, 0),
         ),
         "indexes": ((False, ("change_id",)), (False, ("topic_id",)), (True, ("uid",))),
+    },
+    "taken_back": {"columns": (("change_id", "INTEGER", True, 1),), "indexes": ()},
+    "topic_status": {
+        "columns": (("topic_id", "VARCHAR", True, 1), ("event_uid", "VARCHAR", True, 0)),
+        "indexes": ((True, ("topic_id",)),),
     },
     "topic": {
         "columns": (

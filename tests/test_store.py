@@ -1,4 +1,4 @@
-"""The store: sync with the dataset, migrations, the read snapshot, and damaged or unusable stores."""
+"""The store: sync with the dataset, migrations, the read model, and damaged or unusable stores."""
 
 import json
 import os
@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
 import samples
-from llmpath import paths, snapshot
+from llmpath import paths
 from llmpath.store import migrations
 from llmpath.store.tables import StatusEvent  # noqa: F401  (registers every table on SQLModel.metadata)
 
@@ -78,16 +78,16 @@ def test_a_renamed_topic_keeps_its_progress_through_aliases(cli, cli_json, custo
     assert cli_json("show", "beta")["id"] == "beta-renamed"  # the old id still finds it
 
 
-def test_a_broken_roadmap_changes_nothing(cli, cli_json, custom_roadmap, llmpath_home):
+def test_a_broken_roadmap_changes_nothing(cli, cli_json, custom_roadmap, store_contents):
     cli("done", "alpha")
-    before = (llmpath_home / "llmpath.db").read_bytes()
+    before = store_contents()
     custom_roadmap(lambda d: d["topics"][1]["prerequisites"].append("nowhere"))
     result = cli("next", code=1)
     assert (
         result.stderr
         == "error: roadmap.yaml: topics[1].prerequisites[1]: 'nowhere' is not a topic, module or stage id\n"
     )
-    assert (llmpath_home / "llmpath.db").read_bytes() == before
+    assert store_contents() == before
 
 
 def test_the_roadmap_option_wins(cli, cli_json, tmp_path):
@@ -135,36 +135,48 @@ def test_an_old_schema_store_is_upgraded_in_place_after_a_backup(cli, cli_json, 
     assert migrations.applied(create_engine(f"sqlite:///{database}"))[-1] == migrations.latest()
 
 
-# --- the read snapshot --------------------------------------------------------------------------
+# --- the read model ------------------------------------------------------------------------------
 
 
-def test_a_damaged_snapshot_is_rebuilt(cli, cli_json, llmpath_home):
+def stamp_read_model(home, value):
+    connection = sqlite3.connect(home / "llmpath.db")
+    with connection:
+        if value is None:
+            connection.execute("DELETE FROM meta WHERE key = 'read_model'")
+        else:
+            connection.execute("UPDATE meta SET value = ? WHERE key = 'read_model'", (value,))
+    connection.close()
+
+
+@pytest.mark.parametrize("stamp", [None, "0", "999999", "not a number"], ids=["none", "older", "newer", "damaged"])
+def test_a_read_model_not_stamped_with_the_current_generation_is_decided_again(cli, cli_json, llmpath_home, stamp):
     cli("done", "math-foundations")
-    (llmpath_home / "snapshot.json").write_text("{not json")
-    assert cli_json("progress")["done"] == 1
-    json.loads((llmpath_home / "snapshot.json").read_text())
-
-
-def test_a_missing_snapshot_is_rebuilt(cli, cli_json, llmpath_home):
-    cli("done", "math-foundations")
-    (llmpath_home / "snapshot.json").unlink()
-    assert cli_json("progress")["done"] == 1
-
-
-def test_a_snapshot_older_than_the_store_is_rebuilt(cli, cli_json, llmpath_home):
-    cli("done", "math-foundations")
-    stale = (llmpath_home / "snapshot.json").read_bytes()
     cli("done", "classical-ml")
-    (llmpath_home / "snapshot.json").write_bytes(stale)
-    assert cli_json("progress", "--track", "complete")["done"] == 2
+    cli("undo")
+    connection = sqlite3.connect(llmpath_home / "llmpath.db")
+    with connection:
+        connection.execute("DELETE FROM topic_status")  # what it held is never trusted, whatever it is
+        connection.execute("INSERT INTO taken_back (change_id) VALUES (1)")
+    connection.close()
+    stamp_read_model(llmpath_home, stamp)
+    assert cli_json("progress", "--track", "complete")["done"] == 1
+    assert cli_json("show", "math-foundations")["status"] == "done"
 
 
-def test_the_snapshot_is_written_atomically(tmp_path):
-    target = tmp_path / "file.json"
-    snapshot.write_atomically(target, "one")
-    snapshot.write_atomically(target, "two")
-    assert target.read_text() == "two"
-    assert [p.name for p in tmp_path.iterdir()] == ["file.json"]
+def test_writes_bring_the_read_model_along_in_their_own_transaction(cli, llmpath_home):
+    cli("done", "math-foundations")
+    cli("start", "classical-ml")
+    cli("undo")
+    connection = sqlite3.connect(llmpath_home / "llmpath.db")
+    try:
+        (generation,) = connection.execute("SELECT max(id) FROM change").fetchone()
+        assert connection.execute("SELECT value FROM meta WHERE key = 'read_model'").fetchone() == (str(generation),)
+        rows = connection.execute(
+            "SELECT s.topic_id, e.status FROM topic_status s JOIN status_event e ON e.uid = s.event_uid"
+        ).fetchall()
+        assert rows == [("math-foundations", "done")]
+    finally:
+        connection.close()
 
 
 # --- unusable stores ----------------------------------------------------------------------------

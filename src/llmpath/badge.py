@@ -6,8 +6,8 @@ interpreter itself (not pathlib, json or datetime, and none of typer, rich, sqlm
 yaml or platformdirs), and llmpath.safetext, which imports nothing. It reads the small badge
 file that every command changing progress or settings refreshes, and prints. The file is stamped
 with the store generation it was made from and exists only while the store is at it (writers
-remove it before they commit); when it is missing or damaged, it is rebuilt from the read
-snapshot with the domain's own rules (llmpath.badge_rebuild), and failing that the badge prints
+remove it before they commit); when it is missing or damaged, it is rebuilt from the store's
+read model with the domain's own rules (llmpath.app.caches), and failing that the badge prints
 nothing. A prompt must never show an error, so every failure ends in silence and exit status 0.
 
 Topic titles are data: they are made visible (llmpath.safetext) when the file is written, and
@@ -192,10 +192,10 @@ def badge_line(template=DEFAULT_TEMPLATE, ascii_only=False):
     cache = os.path.join(directory, BADGE_NAME)
     fields = read_cache(cache)
     if fields is None:
-        from .badge_rebuild import rebuild
+        from .app.caches import badge_for_prompt  # the slow path: the store's read model
         from .paths import resolve
 
-        fields = rebuild(resolve())
+        fields = badge_for_prompt(resolve())
         if fields is None:
             return ""
     return render(fields, template, ascii_only)

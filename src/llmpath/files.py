@@ -1,13 +1,13 @@
 """Opening files safely: the one place llmpath reads, creates and writes files.
 
-A path llmpath reads (the roadmap, an import file, its own snapshot) may name a FIFO, a device or
+A path llmpath reads (the roadmap, an import file, its own badge file) may name a FIFO, a device or
 a directory, by mistake or on purpose: opening a FIFO waits for a writer that may never come, and
 /dev/zero never ends. So every reader goes through `open_regular`, which refuses anything but a
 regular file without blocking, and reads through `read_at_most`, which stops one byte past the
 file's limit.
 
 Writes go to a temporary file beside the target that is then renamed over it, so no reader ever
-sees half a file. What llmpath creates for itself (the database, its backups, the snapshot and
+sees half a file. What llmpath creates for itself (the database, its backups, the badge file and
 caches, a new export) is readable by its owner only: a learner's notes are nobody else's business.
 
 Standard library only: the read commands use it.
@@ -28,7 +28,6 @@ MiB = 1024 * 1024
 # what a real file needs, and bounds the memory a hostile file can make the parser take.
 MAX_ROADMAP_BYTES = 8 * MiB  # the bundled roadmap is about 150 KB
 MAX_IMPORT_BYTES = 32 * MiB  # years of daily notes make a few MB
-MAX_SNAPSHOT_BYTES = 256 * MiB  # a larger snapshot is only ignored, and rebuilt on each read
 
 PRIVATE = 0o600  # readable and writable by the owner only
 

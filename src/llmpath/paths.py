@@ -13,7 +13,6 @@ from pathlib import Path
 from .badge import BADGE_NAME, DATABASE_NAME  # the badge module is the lightest; names live there
 
 APP_NAME = "llmpath"
-SNAPSHOT_NAME = "snapshot.json"
 CACHE_LOCK_NAME = "cache.lock"
 
 
@@ -26,10 +25,6 @@ class Paths:
     @property
     def database(self) -> Path:
         return self.data_dir / DATABASE_NAME
-
-    @property
-    def snapshot(self) -> Path:
-        return self.data_dir / SNAPSHOT_NAME
 
     @property
     def badge(self) -> Path:

@@ -1,23 +1,23 @@
-"""The only writer of the caches: the read snapshot (snapshot.json) and the prompt's badge file.
+"""The only writer of the prompt's badge file; the read model's tables have theirs in readmodel.py.
 
-This module imports no SQLAlchemy at load time, so the prompt's slow path (llmpath.badge_rebuild)
-can write the badge file through it; the store is imported only by the functions that read it.
+This module imports no SQLAlchemy, so the prompt's slow path (llmpath.badge_rebuild) uses it too.
 """
 
 from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .. import __version__, badge, snapshot
+from .. import badge
 from ..domain.badge import badge_fields
 from ..domain.dates import local_day
-from ..domain.state import from_snapshot
+from ..domain.state import State
+from ..errors import StoreError
+from ..files import held_lock
 from ..paths import Paths
-
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
+from ..store import queries
+from . import readmodel
 
 
 def write_badge(paths: Paths, fields: dict[str, Any], generation: int) -> None:
@@ -25,48 +25,53 @@ def write_badge(paths: Paths, fields: dict[str, Any], generation: int) -> None:
     badge.write_cache(str(paths.badge), fields, generation)
 
 
-def rebuild_snapshot(engine: Engine, paths: Paths) -> dict[str, Any]:
-    """Read the store in one transaction and write the snapshot and the badge file, each stamped
-    with the generation read in that transaction: a cache never claims a newer store than it holds.
-    A writer that commits later writes its own; a reader finding another generation rebuilds."""
-    from sqlmodel import Session
+def read_state(paths: Paths) -> State:
+    """The learner's state for a read command. When the store must be created, migrated, synced or
+    its read model brought up to date first, that happens under the write lock (rechecked there,
+    so fifty shells starting at once do it once), and the badge file is made for the result."""
+    state = readmodel.try_open(paths)
+    if state is None:
+        from .session import open_store
 
-    from ..store import migrations
-    from ..store.engine import reading
-    from ..store.reader import records_json, roadmap_json
-    from ..store.sync import stored_digest
-    from .session import utc_now
+        with open_store(paths):
+            state = after_write(paths)
+    return state
 
-    with Session(reading(engine)) as session:
-        data = {"roadmap": roadmap_json(session), **records_json(session), "synced_digest": stored_digest(session)}
-    data.update(
-        format=snapshot.FORMAT,
-        llmpath=__version__,
-        written_at=utc_now().isoformat(),
-        schema=migrations.latest(),
-        database={"path": str(paths.database)},
-        # The digest the store was synced from, not the file's digest now: if the file changed
-        # since the sync, the next read sees the difference and syncs.
-        roadmap_file={"path": str(paths.roadmap), "digest": data.pop("synced_digest")},
-    )
+
+def after_write(paths: Paths) -> State:
+    """Called after a commit, under the cache lock: the state as every read now sees it, and the
+    badge file made from it, stamped with its generation."""
+    state = readmodel.try_open(paths)
+    if state is None:  # under the lock, just brought up to date: only a damaged file gets here
+        raise StoreError(f"cannot read {paths.database} after writing it; run `llmpath doctor` to see why")
     try:
-        snapshot.write(paths, data)
-        fields = badge_fields(from_snapshot(data), local_day(datetime.now(UTC)))
-        write_badge(paths, fields, data["generation"])
+        write_badge(paths, badge_fields(state, local_day(datetime.now(UTC))), readmodel.generation_of(state))
     except OSError as error:
-        # The change is committed; only the fast paths suffer. Say so rather than fail.
+        # The change is committed; only the prompt's fast path suffers. Say so rather than fail.
         print(
-            f"warning: saved, but {error.filename or 'a cache file'} could not be written ({error.strerror}); "
-            "reads will be slower until it can",
+            f"warning: saved, but {error.filename or 'the badge file'} could not be written ({error.strerror}); "
+            "the prompt badge will be slower until it can",
             file=sys.stderr,
         )
-    return data
+    return state
 
 
-def refresh(paths: Paths) -> dict[str, Any]:
-    """Create, migrate and sync the store as needed, and return a fresh snapshot: the one another
-    process wrote while this one waited for the lock, or a new one."""
-    from .session import open_store
-
-    with open_store(paths) as engine:
-        return snapshot.read_valid(paths) or rebuild_snapshot(engine, paths)
+def badge_for_prompt(paths: Paths) -> dict[str, str] | None:
+    """The badge's fields read from the store, cached when the store allows; None when its read
+    model is not current (the next command brings it up to date, and the badge back)."""
+    state = readmodel.try_open(paths)
+    if state is None:
+        return None
+    try:
+        generation = readmodel.generation_of(state)
+        fields = badge_fields(state, local_day(datetime.now(UTC)))
+    finally:
+        readmodel.close(state)
+    try:
+        # Never wait at a prompt: a writer holding the lock writes the file itself.
+        with held_lock(paths.cache_lock, wait=False):
+            if queries.stored_generation(str(paths.database)) == generation:
+                write_badge(paths, fields, generation)
+    except OSError:
+        pass  # busy, or a read-only data directory: the badge is shown, just not cached
+    return {**{name: str(value) for name, value in fields.items()}, "generation": str(generation)}

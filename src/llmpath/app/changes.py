@@ -1,13 +1,13 @@
-"""Recording a change: each one transaction followed by a fresh read snapshot."""
+"""Recording a change: each one transaction, which brings the read model along, then a fresh badge."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from ..domain.history import (
     NOT_UNDOABLE,
@@ -22,30 +22,34 @@ from ..domain.history import (
     target_summary,
 )
 from ..domain.history import Change as HistoryChange
-from ..domain.state import Event, State, from_snapshot
+from ..domain.state import Event, State
 from ..errors import UsageError
 from ..paths import Paths
-from ..store.reader import records_json, roadmap_json
+from ..store.queries import own_paper_ids
 from ..store.tables import OwnPaper, PaperRead, PaperTarget, SettingChange, StatusEvent, new_uid
-from .caches import rebuild_snapshot
-from .session import begin_change, forget_badge, open_store, utc_now
+from .caches import after_write
+from .readmodel import bring_up_to_date, state_on
+from .session import begin_change, driver_connection, forget_badge, open_store, utc_now
 
 T = TypeVar("T")
 
 
-def write(paths: Paths, change: Callable[[Session, State], T]) -> tuple[T, dict[str, Any]]:
-    """Run `change` in one write transaction, given the state as it is inside that transaction."""
+def write(paths: Paths, change: Callable[[Session, State], T]) -> tuple[T, State]:
+    """Run `change` in one write transaction, given the state as it is inside that transaction (read
+    through the read model's own queries); returns its result and the state every read now sees."""
     with open_store(paths) as engine:
         with Session(engine) as session, session.begin():
-            state = from_snapshot({"roadmap": roadmap_json(session), **records_json(session)})
-            result = change(session, state)
+            connection = driver_connection(session)
+            result = change(session, state_on(connection))
+            session.flush()
+            bring_up_to_date(connection)
             forget_badge(paths)
-        return result, rebuild_snapshot(engine, paths)
+        return result, after_write(paths)
 
 
 def record_status(
     paths: Paths, topic_ids: list[str], status: str, happened_on: date, note: str | None
-) -> tuple[list[str], dict[str, Any]]:
+) -> tuple[list[str], State]:
     """One change setting each topic whose status differs; returns the topics changed."""
 
     def change(session: Session, state: State) -> list[str]:
@@ -79,31 +83,32 @@ class Undone:
     events: list[Event]
 
 
-def undo(paths: Paths) -> tuple[Undone, dict[str, Any]]:
+def undo(paths: Paths) -> tuple[Undone, State]:
     """Take back the latest change in force, of any kind; an undo is itself a change."""
 
     def change(session: Session, state: State) -> Undone:
-        target = next_to_undo(state.changes, state.taken_back)
+        records = state.records
+        target = next_to_undo(records.changes_newest_first(), records.taken_back(), records.change)
         if target is None:
-            if any(c.kind not in NOT_UNDOABLE for c in state.changes):
+            if any(c.kind not in NOT_UNDOABLE for c in records.changes_newest_first()):
                 raise UsageError("nothing to undo: every change you made is undone already")
             raise UsageError("nothing to undo: you have not recorded anything yet")
         begin_change(session, UNDO, f"undid: {target.summary}", reverts=target.id)
-        return Undone(target, [e for e in state.events if e.change == target.id])
+        return Undone(target, records.change_events(target.id))
 
     return write(paths, change)
 
 
 def log_read(
     paths: Paths, paper_id: str | None, new_title: str | None, read_on: date, note: str | None, pass_number: int | None
-) -> tuple[str, dict[str, Any]]:
+) -> tuple[str, State]:
     """Record one reading of a known paper, or of a new paper of the learner's own (`new_title`)."""
 
     def change(session: Session, state: State) -> str:
         chosen = paper_id
         if chosen is None:
             # A paper added by a change later undone keeps its id: the row is never deleted.
-            taken = set(state.papers) | set(session.exec(select(OwnPaper.id)))
+            taken = set(state.papers) | own_paper_ids(driver_connection(session))
             chosen = own_paper_id(new_title, taken)
         change_id = begin_change(session, PAPER_READ, read_summary(chosen))
         if paper_id is None:
@@ -135,7 +140,7 @@ def own_paper_id(title: str, taken: set[str]) -> str:
     return candidate
 
 
-def set_target(paths: Paths, target: int, set_on: date) -> dict[str, Any]:
+def set_target(paths: Paths, target: int, set_on: date) -> State:
     def change(session: Session, _state: State) -> None:
         change_id = begin_change(session, PAPER_TARGET, target_summary(target))
         session.add(
@@ -145,7 +150,7 @@ def set_target(paths: Paths, target: int, set_on: date) -> dict[str, Any]:
     return write(paths, change)[1]
 
 
-def set_settings(paths: Paths, values: dict[str, str | None], summary: str) -> dict[str, Any]:
+def set_settings(paths: Paths, values: dict[str, str | None], summary: str) -> State:
     """Set settings in one change; None clears one (kept as an empty value, so undo restores it)."""
 
     def change(session: Session, _state: State) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from .. import snapshot
 from ..errors import DamagedStoreError, LlmpathError
 from ..paths import Paths
+from ..roadmap.digest import roadmap_digest
 from ..store import migrations
 from ..store.engine import check_database_file, read_only_check
 
@@ -21,8 +21,8 @@ class Finding:
 
 def diagnose(paths: Paths) -> list[Finding]:
     # The caches before the database is opened, so that the check sees them as commands left them.
-    findings = [_data_dir(paths), _roadmap(paths), _snapshot(paths), _badge(paths)]
-    return findings + _database(paths)
+    findings = [_data_dir(paths), _roadmap(paths), _badge(paths)]
+    return findings + _database(paths) + _records(paths)
 
 
 def _data_dir(paths: Paths) -> Finding:
@@ -94,7 +94,7 @@ def _database(paths: Paths) -> list[Finding]:
 
 def _dataset(paths: Paths, stored: str | None) -> Finding:
     try:
-        current = snapshot.roadmap_digest(paths.roadmap)
+        current = roadmap_digest(paths.roadmap)
     except (OSError, ValueError):
         return Finding(False, "the roadmap file cannot be read, so the store's copy cannot be compared")
     if stored is None:
@@ -108,17 +108,47 @@ def _dataset(paths: Paths, stored: str | None) -> Finding:
     return Finding(True, "the store's roadmap matches the roadmap file")
 
 
-def _snapshot(paths: Paths) -> Finding:
-    if not paths.snapshot.exists():
-        return Finding(True, "no read snapshot yet", "the next command writes it")
-    if snapshot.read_valid(paths) is None:
-        return Finding(True, "the read snapshot is out of date", "the next command rebuilds it")
-    return Finding(True, f"read snapshot {paths.snapshot} is current (read commands use it)")
+SHOWN_DAMAGED = 20
+
+
+def _records(paths: Paths) -> list[Finding]:
+    """The read model's stamp, and every record that cannot be read, by table and id."""
+    import sqlite3
+
+    from ..store import queries
+    from .readmodel import damaged_rows
+
+    if not paths.database.is_file():
+        return []
+    try:
+        connection = queries.connect_read_only(str(paths.database))
+        try:
+            found = queries.stamp(connection)
+            damaged = damaged_rows(connection)
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return []  # not a store this release can read: the findings above say why
+    if found.read_model == found.generation:
+        findings = [Finding(True, f"the read model is current (generation {found.generation})")]
+    else:
+        findings = [Finding(True, "the read model is behind the history", "the next command brings it up to date")]
+    for table, row_id, problem in damaged[:SHOWN_DAMAGED]:
+        findings.append(
+            Finding(
+                False,
+                f"{table} record {row_id} cannot be read ({problem}); views and export leave it out",
+                "restore it from an export or a backup copy, or leave it: everything else still works",
+            )
+        )
+    if len(damaged) > SHOWN_DAMAGED:
+        findings.append(Finding(False, f"and {len(damaged) - SHOWN_DAMAGED} more damaged records"))
+    return findings
 
 
 def _badge(paths: Paths) -> Finding:
     from .. import badge
-    from ..badge_rebuild import stored_generation
+    from ..store.queries import stored_generation
 
     if not paths.badge.exists():
         return Finding(True, "no prompt badge cache yet", "any command that changes progress writes it")

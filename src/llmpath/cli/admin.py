@@ -23,7 +23,6 @@ def where(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     found = {
         "data_dir": str(paths.data_dir),
         "database": str(paths.database),
-        "snapshot": str(paths.snapshot),
         "badge_cache": str(paths.badge),
         "roadmap": str(paths.roadmap),
         "roadmap_is_bundled": paths.roadmap_is_bundled,
@@ -37,7 +36,6 @@ def where(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     lines = [
         ("data dir", paths.data_dir),
         ("database", paths.database),
-        ("snapshot", paths.snapshot),
         ("badge", paths.badge),
         ("roadmap", f"{paths.roadmap} ({origin})"),
     ]

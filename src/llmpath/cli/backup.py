@@ -117,7 +117,7 @@ def _count(count: int, kind: str) -> str:
 
 @handle_errors
 def doctor(ctx: typer.Context) -> None:
-    """Check the store: data directory, roadmap, SQLite integrity, schema, roadmap sync and snapshot.
+    """Check the store: data directory, roadmap, SQLite integrity, schema, roadmap sync and records.
 
     Changes nothing. Exits 1 when something needs your attention.
 

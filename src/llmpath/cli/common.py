@@ -13,8 +13,7 @@ from typing import Any, TypeVar
 import typer
 
 from .. import paths as paths_module
-from .. import snapshot
-from ..domain.state import State, from_snapshot
+from ..domain.state import State
 from ..errors import LlmpathError
 from ..safetext import json_text, visible
 
@@ -34,11 +33,15 @@ def paths_of(ctx: typer.Context) -> paths_module.Paths:
 
 
 def state_of(ctx: typer.Context) -> State:
-    return from_snapshot(snapshot.load(paths_of(ctx)))
+    """The learner's state from the store, read in one transaction that ends with the command."""
+    from ..app import caches
+
+    return caches.read_state(paths_of(ctx))  # closed when the command ends (handle_errors)
 
 
 def handle_errors(command: F) -> F:
-    """Print a user-caused problem as one line on stderr and exit with its code, no traceback."""
+    """Print a user-caused problem as one line on stderr and exit with its code, no traceback;
+    and, however the command ends, close the store connections it read through."""
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -48,6 +51,10 @@ def handle_errors(command: F) -> F:
             # Messages quote names and text that came from files, the store or other people.
             typer.echo(visible(f"error: {error}", newlines=True), err=True)
             raise typer.Exit(error.exit_code) from None
+        finally:
+            readmodel = sys.modules.get("llmpath.app.readmodel")  # loaded only if the command read the store
+            if readmodel is not None:
+                readmodel.close_reads()
 
     return run  # type: ignore[return-value]
 

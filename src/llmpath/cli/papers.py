@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 from ..domain.papers import suggested_papers
-from ..domain.state import State, from_snapshot
+from ..domain.state import State
 from ..errors import UsageError
 from ..roadmap.schema import Paper
 from .common import JSON_OPTION, handle_errors, paths_of, print_json, say, state_of, today
@@ -176,8 +176,7 @@ def log(
     read_on = parse_day(on, today()) if on else today()
     kept_note = clean_note(note)
     paper_id, new_title = _paper_to_log(state, paper, new, resolve_paper)
-    logged, fresh = changes.log_read(paths_of(ctx), paper_id, new_title, read_on, kept_note, pass_number)
-    after = from_snapshot(fresh)
+    logged, after = changes.log_read(paths_of(ctx), paper_id, new_title, read_on, kept_note, pass_number)
     title = after.papers[logged].title
     added = " (added as your own paper)" if new_title else ""
     say(f"Logged {title}{added}", indent="  ")
@@ -254,7 +253,7 @@ def target(
         raise UsageError(
             f"{papers_a_week!r} is not a weekly target; give a whole number from {MIN_TARGET} to {MAX_TARGET}"
         )
-    after = from_snapshot(changes.set_target(paths_of(ctx), int(value), today()))
+    after = changes.set_target(paths_of(ctx), int(value), today())
     typer.echo(f"Weekly target: {int(value)} papers.")
     _echo_week_line(after)
 

@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 from ..domain.papers import week_summary
-from ..domain.state import State, from_snapshot
+from ..domain.state import State
 from .common import JSON_OPTION, TRACK_OPTION, handle_errors, paths_of, print_json, state_of, today
 
 NOTE_OPTION = typer.Option(None, "--note", metavar="TEXT", help="A note to keep with this change.")
@@ -127,8 +127,7 @@ def _change(ctx: typer.Context, queries: list[str], status: str, note: str | Non
     day = parse_day(on, today()) if on else today()
     kept_note = clean_note(note)
     ids = _targets(state, queries)
-    changed, fresh = changes.record_status(paths, ids, status, day, kept_note)
-    after = from_snapshot(fresh)
+    changed, after = changes.record_status(paths, ids, status, day, kept_note)
 
     from ..render.console import make_console, mark, status_text
 
@@ -200,8 +199,8 @@ def undo(ctx: typer.Context) -> None:
     from ..render.console import make_console
     from ..render.topics import render_undone
 
-    undone, fresh = changes.undo(paths_of(ctx))
-    render_undone(make_console(), from_snapshot(fresh), undone.change, undone.events)
+    undone, after = changes.undo(paths_of(ctx))
+    render_undone(make_console(), after, undone.change, undone.events)
 
 
 @handle_errors

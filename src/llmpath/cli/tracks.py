@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from ..domain.stages import find_stage
-from ..domain.state import ACTIVE_TRACK, START_STAGE_PREFIX, from_snapshot
+from ..domain.state import ACTIVE_TRACK, START_STAGE_PREFIX
 from .common import JSON_OPTION, handle_errors, paths_of, print_json, say, state_of
 
 track_app = typer.Typer(
@@ -86,7 +86,7 @@ def use(
         stage = find_stage(track, start_from)
         changes[START_STAGE_PREFIX + track.id] = None if stage.id == track.stages[0].id else stage.id
         summary += f", starting at {stage.id}"
-    after = from_snapshot(app_changes.set_settings(paths_of(ctx), changes, summary))
+    after = app_changes.set_settings(paths_of(ctx), changes, summary)
     chosen = after.track(track.id)
     start = after.start_stage(chosen)
     where = f", starting at {after.roadmap.stage(start)[1].title}" if start else ""

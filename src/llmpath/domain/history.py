@@ -7,7 +7,7 @@ file) is still only as late as its place.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -44,18 +44,6 @@ class Change:
             "reverts": self.reverts,
             "imported_by": self.imported_by,
         }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Change:
-        return cls(
-            id=data["id"],
-            uid=data["uid"],
-            kind=data["kind"],
-            summary=data["summary"],
-            recorded_at=datetime.fromisoformat(data["at"]),
-            reverts=data.get("reverts"),
-            imported_by=data.get("imported_by"),
-        )
 
 
 def status_summary(status: str, topics: Iterable[str]) -> str:
@@ -94,14 +82,15 @@ def reverted(changes: Iterable[Change]) -> set[int]:
     return out
 
 
-def next_to_undo(changes: Iterable[Change], taken_back: set[int]) -> Change | None:
+def next_to_undo(
+    newest_first: Iterable[Change], taken_back: set[int], change: Callable[[int], Change | None]
+) -> Change | None:
     """The latest change in force that `undo` can take back; an imported one means the import
-    this store made, which is undone as a whole."""
-    by_id = {c.id: c for c in changes}
-    for change in sorted(by_id.values(), key=lambda c: c.id, reverse=True):
-        if change.id in taken_back or change.kind in NOT_UNDOABLE:
+    this store made, which is undone as a whole. `change` finds a change by id."""
+    for candidate in newest_first:
+        if candidate.id in taken_back or candidate.kind in NOT_UNDOABLE:
             continue
-        while change.imported_by is not None and change.imported_by in by_id:
-            change = by_id[change.imported_by]
-        return change
+        while candidate.imported_by is not None and (parent := change(candidate.imported_by)) is not None:
+            candidate = parent
+        return candidate
     return None

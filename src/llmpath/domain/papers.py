@@ -5,10 +5,11 @@ A paper read twice in one week stays twice in the history but counts once toward
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..roadmap.schema import PRIORITIES, Paper
 from .dates import days_left_in_week, week_label, week_start
@@ -42,17 +43,6 @@ class Read:
             "note": self.note,
             "pass": self.pass_number,
         }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Read:
-        return cls(
-            uid=data["uid"],
-            paper=data["paper"],
-            read_on=date.fromisoformat(data["on"]),
-            recorded_at=datetime.fromisoformat(data["at"]),
-            note=data.get("note"),
-            pass_number=data.get("pass"),
-        )
 
 
 @dataclass(frozen=True)
@@ -91,15 +81,48 @@ class WeekView:
     history: tuple[WeekTally, ...]  # the CHART_WEEKS weeks ending with this one, oldest first
 
 
+class Reads(Protocol):
+    """The readings in force, asked for by what a view shows (see ReadList, and the store's)."""
+
+    def between(self, first: date, last: date) -> list[Read]: ...
+
+    def of_paper(self, paper_id: str) -> list[Read]: ...
+
+    def counts(self) -> dict[str, int]: ...  # readings per paper read at least once
+
+    def first_day(self) -> date | None: ...
+
+
+class ReadList:
+    """Readings held in memory."""
+
+    def __init__(self, reads: Iterable[Read]) -> None:
+        self.reads = list(reads)
+
+    def between(self, first: date, last: date) -> list[Read]:
+        return [r for r in self.reads if first <= r.read_on <= last]
+
+    def of_paper(self, paper_id: str) -> list[Read]:
+        return [r for r in self.reads if r.paper == paper_id]
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(r.paper for r in self.reads))
+
+    def first_day(self) -> date | None:
+        return min((r.read_on for r in self.reads), default=None)
+
+
+def in_reading_order(reads: Iterable[Read]) -> list[Read]:
+    return sorted(reads, key=lambda r: (r.read_on, r.recorded_at))
+
+
 class PaperLog:
     """Reads grouped by week, with the target in force each week."""
 
-    def __init__(self, reads: Iterable[Read], targets: Iterable[TargetChange]) -> None:
-        self.reads = sorted(reads, key=lambda r: (r.read_on, r.recorded_at))
+    def __init__(self, reads: Reads | Iterable[Read], targets: Iterable[TargetChange]) -> None:
+        self.source: Reads = reads if hasattr(reads, "between") else ReadList(reads)  # type: ignore[arg-type]
         self.targets = sorted(targets, key=lambda t: (t.set_on, t.change))
-        self._by_week: dict[date, list[Read]] = {}
-        for read in self.reads:
-            self._by_week.setdefault(week_start(read.read_on), []).append(read)
+        self._weeks: dict[date, WeekTally] = {}
 
     def target_for(self, monday: date) -> int:
         """The last target set on or before the week's Sunday; the default before any was set."""
@@ -111,9 +134,11 @@ class PaperLog:
         return chosen
 
     def week(self, monday: date) -> WeekTally:
-        reads = tuple(self._by_week.get(monday, ()))
-        papers = tuple(dict.fromkeys(r.paper for r in reads))
-        return WeekTally(monday, self.target_for(monday), reads, papers)
+        if monday not in self._weeks:
+            reads = tuple(in_reading_order(self.source.between(monday, monday + timedelta(days=6))))
+            papers = tuple(dict.fromkeys(r.paper for r in reads))
+            self._weeks[monday] = WeekTally(monday, self.target_for(monday), reads, papers)
+        return self._weeks[monday]
 
     def streak(self, monday: date, today: date) -> int:
         """Consecutive weeks that met their target, ending with `monday`'s week.
@@ -126,7 +151,8 @@ class PaperLog:
             if week != week_start(today):
                 return 0
             week -= WEEK
-        first_read = week_start(self.reads[0].read_on) if self.reads else week
+        first_day = self.source.first_day()
+        first_read = week_start(first_day) if first_day else week
         count = 0
         while week >= first_read and self.week(week).met:
             count += 1
@@ -151,10 +177,13 @@ class PaperLog:
         )
 
     def reads_of(self, paper_id: str) -> list[Read]:
-        return [r for r in self.reads if r.paper == paper_id]
+        return in_reading_order(self.source.of_paper(paper_id))
+
+    def read_counts(self) -> dict[str, int]:
+        return self.source.counts()
 
     def read_ids(self) -> set[str]:
-        return {r.paper for r in self.reads}
+        return set(self.source.counts())
 
 
 def suggest(

@@ -1,16 +1,18 @@
-"""The learner's state: the roadmap plus everything recorded, with statuses derived from events."""
+"""The learner's state: the roadmap plus what is in force of everything recorded."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from collections import ChainMap
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from functools import cached_property
+from typing import Any, Protocol
 
 from ..errors import UsageError
 from ..roadmap.schema import Paper, Roadmap, Track
-from .history import Change, reverted
-from .papers import PaperLog, Read, TargetChange
+from .history import Change
+from .papers import PaperLog, Reads, TargetChange
 
 STATUSES = ("todo", "in_progress", "done", "skipped")
 CLOSED = ("done", "skipped")  # a prerequisite in either state no longer blocks
@@ -41,19 +43,6 @@ class Event:
             "note": self.note,
         }
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any], reverted: bool = False) -> Event:
-        return cls(
-            uid=data["uid"],
-            change=data["change"],
-            topic=data["topic"],
-            status=data["status"],
-            happened_on=date.fromisoformat(data["on"]),
-            recorded_at=datetime.fromisoformat(data["at"]),
-            note=data.get("note"),
-            reverted=reverted,
-        )
-
 
 def parse_statuses(values: Iterable[str] | None) -> set[str] | None:
     """The statuses a filter names (todo, in-progress, done, skipped; case, dashes and spaces
@@ -78,25 +67,65 @@ def latest_events(events: Iterable[Event]) -> dict[str, Event]:
     return current
 
 
-@dataclass
+class Records(Protocol):
+    """The learner's records, with what is in force already decided, asked for by what a command
+    shows: MemoryRecords (domain/records.py) decides it over a whole history held in memory; the
+    store's read model (app/readmodel.py) keeps the same answers in tables, kept by the same rules."""
+
+    def current_events(self) -> dict[str, Event]: ...  # each topic's event in force, by current topic id
+
+    def topic_history(self, topic_id: str) -> list[Event]: ...  # under its old ids too, undone ones marked
+
+    def change_events(self, change_id: int) -> list[Event]: ...
+
+    def aliases(self) -> dict[str, str]: ...  # old topic id -> current id
+
+    def settings(self) -> dict[str, str]: ...
+
+    def own_papers(self) -> list[Paper]: ...
+
+    def reads(self) -> Reads: ...
+
+    def targets(self) -> list[TargetChange]: ...
+
+    def taken_back(self) -> set[int]: ...
+
+    def changes_newest_first(self) -> Iterable[Change]: ...
+
+    def change(self, change_id: int) -> Change | None: ...
+
+
 class State:
-    roadmap: Roadmap
-    events: list[Event]  # history order, topic ids already resolved through aliases
-    settings: dict[str, str] = field(default_factory=dict)
-    aliases: dict[str, str] = field(default_factory=dict)  # old topic id -> current id
-    own_papers: list[Paper] = field(default_factory=list)
-    paper_log: PaperLog = field(default_factory=lambda: PaperLog([], []))
-    changes: list[Change] = field(default_factory=list)  # the whole history, oldest first
-    taken_back: set[int] = field(default_factory=set)  # ids of the changes an undo reverted
-    _current: dict[str, Event] = field(init=False, repr=False)
+    """The roadmap and the learner's records: what every command reads, and every write checks."""
 
-    def __post_init__(self) -> None:
-        self._current = latest_events(self.events)
+    def __init__(self, roadmap: Roadmap, records: Records) -> None:
+        self.roadmap = roadmap
+        self.records = records
 
-    @property
-    def papers(self) -> dict[str, Paper]:
+    @cached_property
+    def _current(self) -> dict[str, Event]:
+        return self.records.current_events()
+
+    @cached_property
+    def settings(self) -> dict[str, str]:
+        return self.records.settings()
+
+    @cached_property
+    def aliases(self) -> dict[str, str]:
+        return self.records.aliases()
+
+    @cached_property
+    def own_papers(self) -> list[Paper]:
+        return self.records.own_papers()
+
+    @cached_property
+    def paper_log(self) -> PaperLog:
+        return PaperLog(self.records.reads(), self.records.targets())
+
+    @cached_property
+    def papers(self) -> Mapping[str, Paper]:
         """The catalog and the learner's own papers."""
-        return {**self.roadmap.papers, **{p.id: p for p in self.own_papers}}
+        return ChainMap({p.id: p for p in self.own_papers}, self.roadmap.papers)  # type: ignore[arg-type]
 
     def status(self, topic_id: str) -> str:
         event = self._current.get(topic_id)
@@ -106,7 +135,7 @@ class State:
         return self._current.get(topic_id)
 
     def history(self, topic_id: str) -> list[Event]:
-        return [e for e in self.events if e.topic == topic_id]
+        return self.records.topic_history(topic_id)
 
     def active_track(self) -> Track:
         chosen = self.settings.get(ACTIVE_TRACK, self.roadmap.default_track)
@@ -129,45 +158,17 @@ class State:
         return stage_id if stage_id and any(s.id == stage_id for s in track.stages) else None
 
 
-def in_force(records: Iterable[dict[str, Any]], taken_back: set[int]) -> list[dict[str, Any]]:
-    """The records whose change was not taken back, in history order."""
-    return sorted((r for r in records if r["change"] not in taken_back), key=lambda r: r["change"])
+@dataclass(frozen=True)
+class SettingRecord:
+    change: int
+    key: str
+    value: str  # empty: the setting was cleared
 
 
-def current_settings(changes: Iterable[dict[str, Any]], taken_back: set[int]) -> dict[str, str]:
+def current_settings(records: Iterable[SettingRecord], taken_back: set[int]) -> dict[str, str]:
     """Each setting's latest value in force; an empty value means it was cleared."""
     values: dict[str, str] = {}
-    for record in in_force(changes, taken_back):
-        values[record["key"]] = record["value"]
+    for record in sorted(records, key=lambda r: r.change):
+        if record.change not in taken_back:
+            values[record.key] = record.value
     return {key: value for key, value in values.items() if value}
-
-
-def from_snapshot(data: dict[str, Any]) -> State:
-    roadmap = Roadmap.from_json(data["roadmap"])
-    aliases: dict[str, str] = data.get("aliases", {})
-    changes = [Change.from_json(c) for c in data.get("changes", [])]
-    taken_back = reverted(changes)
-    events = []
-    for raw in sorted(data.get("events", []), key=lambda e: e["change"]):
-        event = Event.from_json(raw, reverted=raw["change"] in taken_back)
-        if event.topic in aliases:
-            event = replace(event, topic=aliases[event.topic])
-        events.append(event)
-    own = [Paper(id=p["id"], title=p["title"], own=True) for p in in_force(data.get("own_papers", []), taken_back)]
-    log = PaperLog(
-        (Read.from_json(r) for r in in_force(data.get("reads", []), taken_back)),
-        (
-            TargetChange(t["target"], date.fromisoformat(t["on"]), t["change"])
-            for t in in_force(data.get("targets", []), taken_back)
-        ),
-    )
-    return State(
-        roadmap=roadmap,
-        events=events,
-        settings=current_settings(data.get("settings", []), taken_back),
-        aliases=aliases,
-        own_papers=own,
-        paper_log=log,
-        changes=changes,
-        taken_back=taken_back,
-    )

@@ -4,7 +4,8 @@ From the bottom up:
 
 - schema.py: the typed, frozen dataclasses (Roadmap, Track, Stage, Module, Topic, Paper) and the
   rule for what a topic requires. Standard library only: the read commands build them from the
-  JSON snapshot.
+  store's rows, one entry at a time.
+- digest.py: the roadmap file's fingerprint, which says whether the store holds it.
 - fields.py: typed readers for the fields of one entry of the file, each problem named by its path.
 - entries.py: one builder per kind of entry (module, topic, track with its stages, paper).
 - checks.py: the rules over the whole roadmap (unique ids, references, cycles).

@@ -1,15 +1,18 @@
-"""The roadmap's typed schema, shared by the YAML loader, the store and the read snapshot.
+"""The roadmap's typed schema, shared by the YAML loader and the store.
 
-Standard library only: the read commands build these objects from the JSON snapshot without
-importing YAML or SQLAlchemy. The rule for what a topic requires lives here (Roadmap.requirements),
-for the planner and for the loader's cycle check alike.
+Standard library only: the read commands build these objects from the store's rows without
+importing YAML or SQLAlchemy, one entry at a time (see Catalog), so a command pays for the topics it
+shows rather than for the whole roadmap. The rule for what a topic requires lives here
+(Roadmap.requirements), for the planner and for the loader's cycle check alike.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 PRIORITIES = ("Essential", "Important", "Recommended")
 ESTIMATE_UNITS = ("weeks", "months")
@@ -126,14 +129,48 @@ class Paper:
         return f"https://arxiv.org/abs/{self.arxiv}" if self.arxiv else None
 
 
+class Catalog(Mapping[str, T]):
+    """A read-only mapping filled on demand: one entry by `one(key)` (None when there is no such
+    entry), or all of them, in order, by `every()` the first time the whole catalog is walked."""
+
+    def __init__(self, one: Callable[[str], T | None], every: Callable[[], dict[str, T]]) -> None:
+        self._one, self._every = one, every
+        self._seen: dict[str, T | None] = {}
+        self._all: dict[str, T] | None = None
+
+    def __getitem__(self, key: str) -> T:
+        if self._all is not None:
+            return self._all[key]
+        if key not in self._seen:
+            self._seen[key] = self._one(key)
+        found = self._seen[key]
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def _whole(self) -> dict[str, T]:
+        if self._all is None:
+            self._all = self._every()
+        return self._all
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._whole())
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+
 @dataclass(frozen=True)
 class Roadmap:
+    """The roadmap. Built whole by the loader; the store builds it with Catalogs and overrides the
+    two lookups that would otherwise walk every topic or paper (module_members, papers_about)."""
+
     version: int
     default_track: str
     tracks: tuple[Track, ...]
-    modules: dict[str, Module]
-    topics: dict[str, Topic]
-    papers: dict[str, Paper]
+    modules: Mapping[str, Module]
+    topics: Mapping[str, Topic]
+    papers: Mapping[str, Paper]
     _stage_index: dict[str, tuple[Track, Stage]] = field(default_factory=dict, compare=False, repr=False)
     _stage_of: dict[tuple[str, str], Stage] = field(default_factory=dict, compare=False, repr=False)
     _module_members: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
@@ -145,9 +182,18 @@ class Roadmap:
                 self._stage_index[stage.id] = (track, stage)
                 for topic_id in stage.topics:
                     self._stage_of[(track.id, topic_id)] = stage
-        for topic in self.topics.values():
-            if topic.module and not topic.retired:
-                self._module_members.setdefault(topic.module, []).append(topic.id)
+
+    def module_members(self, module_id: str) -> Sequence[str]:
+        """The topics of a module, retired ones left out, in roadmap order."""
+        if not self._module_members:
+            for topic in self.topics.values():
+                if topic.module and not topic.retired:
+                    self._module_members.setdefault(topic.module, []).append(topic.id)
+        return self._module_members.get(module_id, ())
+
+    def papers_about(self, topic_id: str) -> list[Paper]:
+        """The catalog's papers tied to a topic, in catalog order."""
+        return [p for p in self.papers.values() if topic_id in p.topics]
 
     def track(self, track_id: str) -> Track | None:
         return next((t for t in self.tracks if t.id == track_id), None)
@@ -156,7 +202,7 @@ class Roadmap:
         return self._stage_index.get(stage_id)
 
     def module_topics(self, module_id: str) -> list[str]:
-        return list(self._module_members.get(module_id, ()))
+        return list(self.module_members(module_id))
 
     def unit_topics(self, unit_id: str) -> list[str]:
         """The topics a topic, module or stage id stands for; a retired topic's id stands for nothing."""
@@ -167,7 +213,7 @@ class Roadmap:
         if unit_id in self.topics and not self.topics[unit_id].retired:
             return (unit_id,)
         if unit_id in self.modules:
-            return self._module_members.get(unit_id, ())
+            return self.module_members(unit_id)
         found = self.stage(unit_id)
         return found[1].topics if found else ()
 
@@ -199,34 +245,12 @@ class Roadmap:
         stage = self._stage_of.get((track.id, topic_id))
         return own, tuple(stage.prerequisites) if stage is not None else ()
 
-    # --- JSON, for the read snapshot ------------------------------------------------------
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "version": self.version,
-            "default_track": self.default_track,
-            "tracks": [asdict(t) for t in self.tracks],
-            "modules": [asdict(m) for m in self.modules.values()],
-            "topics": [asdict(t) for t in self.topics.values()],
-            "papers": [asdict(p) for p in self.papers.values()],
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Roadmap:
-        return cls(
-            version=data["version"],
-            default_track=data["default_track"],
-            tracks=tuple(_track(t) for t in data["tracks"]),
-            modules={m["id"]: _module(m) for m in data["modules"]},
-            topics={t["id"]: _topic(t) for t in data["topics"]},
-            papers={p["id"]: _paper(p) for p in data["papers"]},
-        )
-
 
 def _estimate(data: dict[str, Any] | None) -> Estimate | None:
     return Estimate(**data) if data else None
 
 
-def _stage(data: dict[str, Any]) -> Stage:
+def stage_from_json(data: dict[str, Any]) -> Stage:
     return Stage(
         **{
             **data,
@@ -238,22 +262,22 @@ def _stage(data: dict[str, Any]) -> Stage:
     )
 
 
-def _track(data: dict[str, Any]) -> Track:
+def track_from_json(data: dict[str, Any]) -> Track:
     return Track(
         **{
             **data,
-            "stages": tuple(_stage(s) for s in data["stages"]),
+            "stages": tuple(stage_from_json(s) for s in data["stages"]),
             "entry_points": tuple(EntryPoint(**e) for e in data["entry_points"]),
             "recommended_path": tuple(data["recommended_path"]),
         }
     )
 
 
-def _module(data: dict[str, Any]) -> Module:
+def module_from_json(data: dict[str, Any]) -> Module:
     return Module(**{**data, "prerequisites": tuple(data["prerequisites"])})
 
 
-def _topic(data: dict[str, Any]) -> Topic:
+def topic_from_json(data: dict[str, Any]) -> Topic:
     return Topic(
         **{
             **data,
@@ -266,5 +290,5 @@ def _topic(data: dict[str, Any]) -> Topic:
     )
 
 
-def _paper(data: dict[str, Any]) -> Paper:
+def paper_from_json(data: dict[str, Any]) -> Paper:
     return Paper(**{**data, "topics": tuple(data["topics"]), "also_known_as": tuple(data["also_known_as"])})

@@ -10,18 +10,21 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import URL, Engine, create_engine, event, exc
 
-from ..badge_rebuild import connect_read_only
 from ..errors import DamagedStoreError, InternalError, LlmpathError, StoreError
 from ..files import Refused, create_private, open_regular
 from . import migrations
+from .queries import connect_locked_read_only, connect_read_only
+
+T = TypeVar("T")
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
@@ -85,6 +88,17 @@ READ_ONLY = "llmpath_read_only"
 def reading(engine: Engine) -> Engine:
     """The engine for a transaction that only reads: it begins without taking the write lock."""
     return engine.execution_options(**{READ_ONLY: True})
+
+
+def checkpoint(engine: Engine) -> None:
+    """Copy the write-ahead log into the database file, as SQLite does when its last connection
+    closes: a command's read connection may outlive the engine, and the next command, whatever it
+    is, should not be the one to change the file."""
+    connection = engine.raw_connection()  # outside a transaction: a checkpoint cannot run inside one
+    try:
+        connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    finally:
+        connection.close()
 
 
 def backup(database: Path, reason: str) -> Path:
@@ -183,14 +197,24 @@ def open_engine(database: Path) -> Engine:
 
 def _refuse_foreign(database: Path) -> None:
     """Looked at read-only: opening another program's database as llmpath's would already switch it to WAL."""
-    with _read_only(database) as connection:
-        _recorded_migrations(connection, database)
+    _looking(database, lambda connection: _recorded_migrations(connection, database))
+
+
+def _looking(database: Path, look: Callable[[sqlite3.Connection], T]) -> T:
+    """`look` at the database without changing it, and without leaving files beside it when it can:
+    what looks damaged without locks is looked at again with them (see queries.connect_read_only)."""
+    try:
+        with _read_only(database, connect_read_only) as connection:
+            return look(connection)
+    except LlmpathError:
+        with _read_only(database, connect_locked_read_only) as connection:
+            return look(connection)
 
 
 @contextmanager
-def _read_only(database: Path) -> Iterator[sqlite3.Connection]:
+def _read_only(database: Path, opener: Callable[[str], sqlite3.Connection]) -> Iterator[sqlite3.Connection]:
     with database_errors(database):
-        connection = connect_read_only(str(database))
+        connection = opener(str(database))
         try:
             yield connection
         finally:
@@ -226,8 +250,11 @@ class FileReport:
 
 def read_only_check(database: Path) -> FileReport:
     """Look inside the database without changing it (for `llmpath doctor`)."""
-    with _read_only(database) as connection:
+
+    def look(connection: sqlite3.Connection) -> FileReport:
         applied = _recorded_migrations(connection, database)
         problems = [row[0] for row in connection.execute("PRAGMA integrity_check")]
         row = connection.execute("SELECT value FROM meta WHERE key = 'dataset_hash'").fetchone() if applied else None
-    return FileReport([p for p in problems if p != "ok"], applied, row[0] if row else None)
+        return FileReport([p for p in problems if p != "ok"], applied, row[0] if row else None)
+
+    return _looking(database, look)

@@ -321,6 +321,24 @@ def _history(conn: Connection) -> None:
         conn.execute(text(f"DROP TABLE legacy_{name}"))
 
 
+@migration("0006_read_model")
+def _read_model(conn: Connection) -> None:
+    """The read model: what is in force, kept in tables so reads query it instead of replaying
+    the history. Created empty and unstamped: the application fills it from the history, with the
+    domain's rules, the first time the store is opened (app/readmodel.py)."""
+    meta = MetaData()
+    Table("taken_back", meta, Column("change_id", Integer, primary_key=True, autoincrement=False))
+    Table(
+        "topic_status",
+        meta,
+        Column("topic_id", String, primary_key=True),
+        Column("event_uid", String, nullable=False),
+    )
+    meta.create_all(conn)
+    conn.execute(text("CREATE INDEX ix_paper_read_read_on ON paper_read (read_on)"))
+    conn.execute(text("DELETE FROM meta WHERE key = 'read_model'"))
+
+
 def applied(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         if not inspect(conn).has_table("migration"):

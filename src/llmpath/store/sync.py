@@ -15,6 +15,7 @@ from sqlalchemy import insert, update
 from sqlmodel import Session, SQLModel, delete, select
 
 from ..roadmap.schema import Roadmap
+from .queries import STORAGE_VERSION
 from .tables import (
     Meta,
     ModuleRow,
@@ -49,11 +50,6 @@ def _plain(value: Any) -> Any:
     if hasattr(type(value), "__dataclass_fields__"):
         return _fields(value)
     return copy.deepcopy(value)
-
-
-# How sync lays the roadmap out in the tables. Raise it whenever that changes: a store synced by an
-# older release is then synced again, even from the same roadmap file, instead of being misread.
-STORAGE_VERSION = 2
 
 
 def is_synced(session: Session, digest: str) -> bool:

@@ -156,7 +156,7 @@ class PaperRead(SQLModel, table=True):
     uid: str = Field(unique=True)
     change_id: int = Field(index=True)
     paper_id: str = Field(index=True)
-    read_on: date
+    read_on: date = Field(index=True)
     recorded_at: datetime
     note: str | None = None
     pass_number: int | None = None  # 1 skim, 2 careful read, 3 re-derive
@@ -182,3 +182,18 @@ class PaperTarget(SQLModel, table=True):
     target: int
     set_on: date
     recorded_at: datetime
+
+
+class TakenBack(SQLModel, table=True):
+    """Read model: a change an undo in force took back. Derived from the history; see app/readmodel.py."""
+
+    __tablename__ = "taken_back"
+    change_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+
+
+class TopicStatus(SQLModel, table=True):
+    """Read model: the event that gives a topic (by its current id) its status. Derived, like TakenBack."""
+
+    __tablename__ = "topic_status"
+    topic_id: str = Field(primary_key=True)
+    event_uid: str

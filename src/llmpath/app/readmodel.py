@@ -1,0 +1,358 @@
+"""The store as its own read model: the learner's state read from the database, and the derived
+tables kept in step with the history.
+
+Reads (`try_open`) run in one read transaction on a standard-library connection and touch only
+what the command shows; they trust the derived tables (`taken_back`, `topic_status`) only when
+they are stamped with the store's generation, the roadmap file is the one synced and the schema is
+this release's. Otherwise the store is brought up to date under the write lock and read again
+(app/caches.py: read_state). Every write brings the derived tables to its own generation in its transaction
+(`bring_up_to_date`), with the domain's rules: this module is their only writer.
+
+The codec of each record kind, from its stored row to the domain's record, is here too. A row that
+cannot be decoded (damaged by hand or by a disk) is left out and counted, never fatal: `doctor`
+names it, views and `export` go on without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from ..domain.history import KINDS, SYNC, UNDO, Change, reverted
+from ..domain.papers import MAX_TARGET, MIN_TARGET, Read, TargetChange
+from ..domain.records import as_recorded, resolve_alias
+from ..domain.state import STATUSES, Event, SettingRecord, State, current_settings, latest_events
+from ..paths import Paths
+from ..roadmap.digest import roadmap_digest
+from ..roadmap.schema import Paper
+from ..store import queries
+from ..store.queries import Row
+
+T = TypeVar("T")
+
+
+class Damaged(ValueError):
+    """A stored row whose values are not what its kind holds."""
+
+
+# --- the codec: stored rows to records -----------------------------------------------------------
+
+
+def stored_time(value: Any) -> datetime:
+    """A stored UTC time: SQLite keeps 'YYYY-MM-DD HH:MM:SS[.ffffff]', without a zone."""
+    if not isinstance(value, str):
+        raise Damaged(f"time {value!r}")
+    moment = datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def stored_day(value: Any) -> date:
+    if not isinstance(value, str) or len(value) != 10:
+        raise Damaged(f"date {value!r}")
+    return date.fromisoformat(value)
+
+
+def _text(value: Any, optional: bool = False) -> Any:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise Damaged(f"text {value!r}")
+    return value
+
+
+def _number(value: Any, optional: bool = False) -> Any:
+    if value is None and optional:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise Damaged(f"number {value!r}")
+    return value
+
+
+def event_of(row: Row) -> Event:
+    """A status_event row (queries.EVENT_COLUMNS)."""
+    _id, uid, change, topic, status, on, at, note = row
+    if status not in STATUSES:
+        raise Damaged(f"status {status!r}")
+    return Event(_text(uid), _number(change), _text(topic), status, stored_day(on), stored_time(at), _text(note, True))
+
+
+def read_of(row: Row) -> Read:
+    """A paper_read row (queries.READ_COLUMNS)."""
+    _id, uid, _change, paper, on, at, note, pass_number = row
+    return Read(
+        _text(uid), _text(paper), stored_day(on), stored_time(at), _text(note, True), _number(pass_number, True)
+    )
+
+
+def change_of(row: Row) -> Change:
+    """A change row (queries.CHANGE_COLUMNS)."""
+    change_id, uid, kind, summary, at, reverts, imported_by = row
+    if kind not in KINDS:
+        raise Damaged(f"kind {kind!r}")
+    return Change(
+        _number(change_id), _text(uid), kind, _text(summary), stored_time(at), _number(reverts, True),
+        _number(imported_by, True),
+    )  # fmt: skip
+
+
+def target_of(row: Row) -> TargetChange:
+    _id, change, target, on = row
+    if not isinstance(target, int) or not MIN_TARGET <= target <= MAX_TARGET:
+        raise Damaged(f"target {target!r}")
+    return TargetChange(target, stored_day(on), _number(change))
+
+
+def setting_of(row: Row) -> SettingRecord:
+    _id, change, key, value = row
+    return SettingRecord(_number(change), _text(key), _text(value))
+
+
+def own_paper_of(row: Row) -> Paper:
+    paper_id, _change, title = row
+    return Paper(id=_text(paper_id), title=_text(title), own=True)
+
+
+class Decoder:
+    """Decodes rows, leaving out (and counting) the ones that are damaged."""
+
+    def __init__(self) -> None:
+        self.damaged: list[tuple[str, Any, str]] = []  # (table, row id, what is wrong)
+
+    def each(self, table: str, rows: Iterable[Row], decode: Callable[[Row], T], key: int = 0) -> Iterator[T]:
+        for row in rows:
+            try:
+                yield decode(row)
+            except (ValueError, TypeError) as problem:  # Damaged, or a value fromisoformat refuses
+                self.damaged.append((table, row[key], str(problem)))
+
+    def all(self, table: str, rows: Iterable[Row], decode: Callable[[Row], T], key: int = 0) -> list[T]:
+        return list(self.each(table, rows, decode, key))
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+# The read connections this process opened, kept until close_reads: a state that is no longer
+# used does not close its connection by itself (a connection lives in a reference cycle with its
+# statement cache until the garbage collector runs, possibly never before the process exits).
+_open: list[Any] = []
+
+
+class StoredRecords:
+    """The learner's records as the store's read model holds them (implements domain.state.Records)."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.decoder = Decoder()
+        self._taken_back: set[int] | None = None
+        self._aliases: dict[str, str] | None = None
+        self.generation: int | None = None  # set by try_open, which reads it with the stamp
+
+    def taken_back(self) -> set[int]:
+        if self._taken_back is None:
+            self._taken_back = queries.taken_back(self.connection)
+        return self._taken_back
+
+    def aliases(self) -> dict[str, str]:
+        if self._aliases is None:
+            raw = queries.aliases(self.connection)
+            self._aliases = {alias: resolve_alias(raw, alias) for alias in raw}
+        return self._aliases
+
+    def current_events(self) -> dict[str, Event]:
+        out = {}
+        for row in queries.current_events(self.connection):
+            try:
+                out[row[0]] = _under(event_of(row[1:]), row[0])
+            except (ValueError, TypeError) as problem:
+                self.decoder.damaged.append(("status_event", row[1], str(problem)))
+        return out
+
+    def topic_history(self, topic_id: str) -> list[Event]:
+        names = [topic_id, *(alias for alias, target in self.aliases().items() if target == topic_id)]
+        events = self.decoder.all("status_event", queries.events_of_topics(self.connection, names), event_of)
+        return as_recorded(events, self.aliases(), self.taken_back())
+
+    def change_events(self, change_id: int) -> list[Event]:
+        events = self.decoder.all("status_event", queries.events_of_changes(self.connection, [change_id]), event_of)
+        return as_recorded(events, self.aliases(), self.taken_back())
+
+    def settings(self) -> dict[str, str]:
+        # The query leaves out what was taken back already; the rule still decides the latest.
+        return current_settings(
+            self.decoder.all("setting_change", queries.settings(self.connection), setting_of), set()
+        )
+
+    def own_papers(self) -> list[Paper]:
+        return self.decoder.all("own_paper", queries.own_papers(self.connection), own_paper_of)
+
+    def reads(self) -> StoredReads:
+        return StoredReads(self.connection, self.decoder)
+
+    def targets(self) -> list[TargetChange]:
+        return self.decoder.all("paper_target", queries.targets(self.connection), target_of)
+
+    def changes_newest_first(self) -> Iterator[Change]:
+        return self.decoder.each("change", queries.changes_newest_first(self.connection), change_of)
+
+    def change(self, change_id: int) -> Change | None:
+        row = queries.change(self.connection, change_id)
+        found = self.decoder.all("change", [row] if row else [], change_of)
+        return found[0] if found else None
+
+
+def _under(event: Event, topic_id: str) -> Event:
+    """The event as it counts for the topic it now belongs to (after a rename)."""
+    return event if event.topic == topic_id else replace(event, topic=topic_id)
+
+
+class StoredReads:
+    """The readings in force, queried by what a view shows (implements domain.papers.Reads)."""
+
+    def __init__(self, connection: Any, decoder: Decoder) -> None:
+        self.connection, self.decoder = connection, decoder
+
+    def between(self, first: date, last: date) -> list[Read]:
+        rows = queries.reads_between(self.connection, first.isoformat(), last.isoformat())
+        return self.decoder.all("paper_read", rows, read_of)
+
+    def of_paper(self, paper_id: str) -> list[Read]:
+        return self.decoder.all("paper_read", queries.reads_of_paper(self.connection, paper_id), read_of)
+
+    def counts(self) -> dict[str, int]:
+        return queries.read_counts(self.connection)
+
+    def first_day(self) -> date | None:
+        first = queries.first_read_on(self.connection)
+        try:
+            return stored_day(first) if first is not None else None
+        except (ValueError, TypeError):
+            return None
+
+
+def state_on(connection: Any) -> State:
+    """The learner's state read through `connection`: a read one, or a write transaction's own."""
+    return State(queries.roadmap(connection), StoredRecords(connection))
+
+
+def is_current(found: queries.Stamp, digest: str) -> bool:
+    """Whether the read model may be trusted: made for this generation, this schema, this roadmap."""
+    return (
+        found.read_model == found.generation
+        and found.schema == queries.SCHEMA
+        and found.dataset_storage == str(queries.STORAGE_VERSION)
+        and found.dataset_hash == digest
+    )
+
+
+def try_open(paths: Paths) -> State | None:
+    """The state from a current read model, in one read transaction; None when the store must be
+    created, migrated, synced or brought up to date first (or cannot be read: the slow path says
+    why). See app.caches.read_state."""
+    import os
+    import sqlite3
+
+    if not os.path.isfile(paths.database):
+        return None
+    try:
+        digest = roadmap_digest(paths.roadmap)
+    except (OSError, ValueError):
+        return None
+    try:
+        connection = queries.connect(str(paths.database))
+    except sqlite3.Error:
+        return None
+    try:
+        connection.execute("BEGIN")  # one state of the store for every query of the command
+        found = queries.stamp(connection)
+    except sqlite3.Error:
+        found = None
+    if found is None or not is_current(found, digest):
+        connection.close()  # at once: the slow path looks at the file next (see close_reads)
+        return None
+    _open.append(connection)
+    state = state_on(connection)
+    state.records.generation = found.generation  # type: ignore[attr-defined]
+    return state
+
+
+def close_reads() -> None:
+    """Close this process's read connections: when a command ends, and as the store is opened
+    for writing. A reader holding an older state keeps SQLite from copying the write-ahead log
+    back into the database file; worse, opening the store looks at the file itself
+    (engine.check_store), and on POSIX closing any descriptor of a file drops every lock the
+    process holds on it, those of open SQLite connections included, which lets another process
+    take the store for unused and reset its shared memory. What a command read before its write
+    was for parsing the command; it is not read again."""
+    while _open:
+        _open.pop().close()
+
+
+def generation_of(state: State) -> int:
+    """The generation a state from try_open was read at."""
+    return state.records.generation  # type: ignore[attr-defined,no-any-return]
+
+
+def close(state: State) -> None:
+    connection = getattr(state.records, "connection", None)
+    if connection is not None:
+        connection.close()
+
+
+# --- writing the derived tables --------------------------------------------------------------------
+
+
+def bring_up_to_date(connection: Any) -> None:
+    """Bring the derived tables to the store's generation, inside the caller's write transaction.
+
+    From the generation they were stamped with: only the topics the newer changes touched are
+    decided again, and what is taken back only when an undo or an import came in. A sync (which
+    may rename topics) or a missing stamp decides everything again.
+    """
+    found = queries.stamp(connection)
+    if found.read_model == found.generation:
+        return
+    since = found.read_model
+    decoder = Decoder()
+    newer = decoder.all("change", queries.changes_after(connection, since or 0), change_of)
+    whole = since is None or since > found.generation or any(c.kind == SYNC for c in newer)
+    before = queries.taken_back(connection)
+    if whole or any(c.kind == UNDO or c.imported_by is not None for c in newer):
+        now = reverted(decoder.all("change", queries.linked_changes(connection), change_of))
+        if now != before:
+            queries.replace_taken_back(connection, now)
+    else:
+        now = before
+    aliases = queries.aliases(connection)
+    if whole:
+        queries.clear_topic_status(connection)
+        events = decoder.all("status_event", queries.all_events(connection), event_of)
+        touched: set[str] = set()
+    else:
+        flipped = before ^ now
+        raw = queries.topics_changed_after(connection, since or 0)
+        raw |= {row[3] for row in queries.events_of_changes(connection, flipped)}
+        touched = {resolve_alias(aliases, t) for t in raw}
+        names = touched | {alias for alias in aliases if resolve_alias(aliases, alias) in touched}
+        events = decoder.all("status_event", queries.events_of_topics(connection, names), event_of)
+    current = latest_events(as_recorded(events, aliases, now))
+    queries.set_topic_status(connection, touched, {topic: event.uid for topic, event in current.items()})
+    queries.stamp_read_model(connection, found.generation)
+
+
+def damaged_rows(connection: Any) -> list[tuple[str, Any, str]]:
+    """Every stored record that cannot be read, as (table, row id, what is wrong): for `doctor`."""
+    decoder = Decoder()
+    for table, columns, decode in (
+        ("change", queries.CHANGE_COLUMNS, change_of),
+        ("status_event", queries.EVENT_COLUMNS.replace("e.", ""), event_of),
+        ("paper_read", queries.READ_COLUMNS.replace("r.", ""), read_of),
+        ("paper_target", "id, change_id, target, set_on", target_of),
+        ("setting_change", "id, change_id, key, value", setting_of),
+        ("own_paper", "id, change_id, title", own_paper_of),
+    ):
+        for _ in decoder.each(table, connection.execute(f"SELECT {columns} FROM {table}"), decode):
+            pass
+    return decoder.damaged

@@ -1,0 +1,95 @@
+"""What is in force, decided over a whole history held in memory.
+
+The rules themselves: `reverted` (history.py) says which changes an undo took back, `latest_events`
+(state.py) which event gives a topic its status, `current_settings` which value a setting has. The
+store keeps their answers in its read model, brought up to date by these same functions
+(app/readmodel.py); tests hold the two together on any history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from ..roadmap.schema import Paper
+from .history import Change, reverted
+from .papers import Read, ReadList, TargetChange
+from .state import Event, SettingRecord, current_settings, latest_events
+
+
+def resolve_alias(aliases: dict[str, str], topic_id: str) -> str:
+    """The topic an id counts for now: renames are followed to the end of their chain (a -> b -> c)."""
+    seen = set()
+    while topic_id in aliases and topic_id not in seen:
+        seen.add(topic_id)
+        topic_id = aliases[topic_id]
+    return topic_id
+
+
+def as_recorded(events: Iterable[Event], aliases: dict[str, str], taken_back: set[int]) -> list[Event]:
+    """Events in history order, each under the topic it counts for now and marked when undone."""
+    return [
+        replace(e, topic=resolve_alias(aliases, e.topic), reverted=e.change in taken_back)
+        for e in sorted(events, key=lambda e: e.change)
+    ]
+
+
+@dataclass(frozen=True)
+class OwnPaper:
+    change: int
+    paper: Paper
+
+
+@dataclass
+class MemoryRecords:
+    """A whole history in memory; lists in history order (by change id) or any order."""
+
+    changes: list[Change] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    paper_reads: list[tuple[int, Read]] = field(default_factory=list)  # (change id, reading)
+    paper_targets: list[TargetChange] = field(default_factory=list)
+    setting_changes: list[SettingRecord] = field(default_factory=list)
+    papers_of_own: list[OwnPaper] = field(default_factory=list)
+    topic_aliases: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def _taken_back(self) -> set[int]:
+        return reverted(self.changes)
+
+    @cached_property
+    def _events(self) -> list[Event]:
+        return as_recorded(self.events, self.topic_aliases, self._taken_back)
+
+    def taken_back(self) -> set[int]:
+        return self._taken_back
+
+    def current_events(self) -> dict[str, Event]:
+        return latest_events(self._events)
+
+    def topic_history(self, topic_id: str) -> list[Event]:
+        return [e for e in self._events if e.topic == topic_id]
+
+    def change_events(self, change_id: int) -> list[Event]:
+        return [e for e in self._events if e.change == change_id]
+
+    def aliases(self) -> dict[str, str]:
+        return {alias: resolve_alias(self.topic_aliases, alias) for alias in self.topic_aliases}
+
+    def settings(self) -> dict[str, str]:
+        return current_settings(self.setting_changes, self._taken_back)
+
+    def own_papers(self) -> list[Paper]:
+        return [o.paper for o in sorted(self.papers_of_own, key=lambda o: o.change) if o.change not in self._taken_back]
+
+    def reads(self) -> ReadList:
+        return ReadList(read for change, read in self.paper_reads if change not in self._taken_back)
+
+    def targets(self) -> list[TargetChange]:
+        return [t for t in self.paper_targets if t.change not in self._taken_back]
+
+    def changes_newest_first(self) -> Iterator[Change]:
+        return iter(sorted(self.changes, key=lambda c: c.id, reverse=True))
+
+    def change(self, change_id: int) -> Change | None:
+        return next((c for c in self.changes if c.id == change_id), None)

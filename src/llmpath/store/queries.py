@@ -1,0 +1,465 @@
+"""The store read back with the standard library: each query touches what a command shows.
+
+Read commands and the prompt's slow path use these through `connect` (sqlite3, no SQLAlchemy); a
+write runs the very same queries on the connection of its own transaction, so it sees the state it
+changes exactly as a read would. Rows come back as tuples of stored values; turning them into the
+domain's records (and deciding what is in force) is the application layer's job.
+
+The derived tables (`taken_back`, `topic_status`, migration 0006) and their stamp, the generation
+they were brought to (meta `read_model`), are written here too, by the application layer only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..roadmap.schema import (
+    Catalog,
+    Module,
+    Paper,
+    Roadmap,
+    Topic,
+    Track,
+    module_from_json,
+    paper_from_json,
+    topic_from_json,
+    track_from_json,
+)
+
+Row = tuple[Any, ...]
+
+# The latest migration (a test keeps it equal to store.migrations.latest()): a reader trusts the
+# store only at this schema, and otherwise lets the write path migrate it.
+SCHEMA = "0006_read_model"
+# How sync lays the roadmap out in the tables. Raise it whenever that changes: a store synced by an
+# older release is then synced again, even from the same roadmap file, instead of being misread.
+STORAGE_VERSION = 2
+
+# The columns every reader of a record kind gets, in this order (see app/readmodel.py for the codec).
+EVENT_COLUMNS = "e.id, e.uid, e.change_id, e.topic_id, e.status, e.happened_on, e.recorded_at, e.note"
+READ_COLUMNS = "r.id, r.uid, r.change_id, r.paper_id, r.read_on, r.recorded_at, r.note, r.pass_number"
+CHANGE_COLUMNS = "id, uid, kind, summary, recorded_at, reverts, imported_by"
+IN_FORCE = "NOT IN (SELECT change_id FROM taken_back)"
+# Parameters per statement: SQLite before 3.32 allows 999.
+CHUNK = 900
+
+
+def connect(database: str) -> sqlite3.Connection:
+    """A connection for a command's reads, which sees other processes' commits.
+
+    Opened for reading and writing though it only reads: as the last connection to close, it lets
+    SQLite copy the write-ahead log into the database file and remove it, as every llmpath
+    connection does, so a store at rest is one file. Read-only when that is all the file allows.
+    In autocommit mode: the caller opens a transaction (BEGIN) when its queries should see one
+    state of the store, as the read path does.
+    """
+    try:
+        return sqlite3.connect(_uri(database, "rw"), uri=True, isolation_level=None)
+    except sqlite3.OperationalError:
+        return connect_locked_read_only(database)
+
+
+def _uri(database: str, mode: str) -> str:
+    # In a file: URI only these end or escape the path; urllib.parse costs the prompt ~2 ms to import.
+    path = os.path.abspath(database).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    return "file:" + path + "?mode=" + mode
+
+
+def connect_read_only(database: str) -> sqlite3.Connection:
+    """A connection that cannot change the database and leaves no files behind, for a look at a
+    file that may not be llmpath's (the check before opening it, `doctor`, the prompt).
+
+    `immutable` keeps SQLite from creating -wal and -shm files, which is safe only while no
+    write-ahead log holds data; otherwise the log must be read, in plain read-only mode. Without
+    locks, a page another process is copying back from its log at that moment can look damaged:
+    what looks damaged this way is looked at again with locks (store.engine).
+    """
+    try:
+        wal_has_data = os.path.getsize(database + "-wal") > 0
+    except OSError:
+        wal_has_data = False
+    return sqlite3.connect(_uri(database, "ro" if wal_has_data else "ro&immutable=1"), uri=True, isolation_level=None)
+
+
+def connect_locked_read_only(database: str) -> sqlite3.Connection:
+    return sqlite3.connect(_uri(database, "ro"), uri=True, isolation_level=None)
+
+
+def stored_generation(database: str) -> int | None:
+    """The id of the store's latest change (0 before the first), or None when it cannot be read."""
+    if not os.path.isfile(database):  # sqlite3 would wait for good on a FIFO in its place
+        return None
+    try:
+        connection = connect_read_only(database)
+        try:
+            return generation(connection)
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What a reader checks before trusting the read model, read in one statement."""
+
+    generation: int
+    read_model: int | None  # the generation the derived tables were brought to
+    dataset_hash: str | None
+    dataset_storage: str | None
+    schema: str | None  # the latest migration applied
+
+
+def stamp(connection: Any) -> Stamp:
+    row = connection.execute(
+        "SELECT (SELECT coalesce(max(id), 0) FROM change),"
+        " (SELECT value FROM meta WHERE key = 'read_model'),"
+        " (SELECT value FROM meta WHERE key = 'dataset_hash'),"
+        " (SELECT value FROM meta WHERE key = 'dataset_storage'),"
+        " (SELECT max(name) FROM migration)"
+    ).fetchone()
+    read_model = row[1]
+    return Stamp(row[0], int(read_model) if read_model and read_model.isdigit() else None, row[2], row[3], row[4])
+
+
+def generation(connection: Any) -> int:
+    return connection.execute("SELECT coalesce(max(id), 0) FROM change").fetchone()[0]
+
+
+# --- the roadmap -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredRoadmap(Roadmap):
+    """The synced roadmap, its tracks read whole and its topics, modules and papers on demand."""
+
+    connection: Any = None
+
+    def module_members(self, module_id: str) -> Sequence[str]:
+        if module_id not in self._module_members:
+            self._module_members[module_id] = [
+                row[0]
+                for row in self.connection.execute(
+                    "SELECT id FROM topic WHERE module_id = ? AND NOT retired ORDER BY position", (module_id,)
+                )
+            ]
+        return self._module_members[module_id]
+
+    def papers_about(self, topic_id: str) -> list[Paper]:
+        ids = [
+            row[0]
+            for row in self.connection.execute(
+                "SELECT p.id FROM paper_topic t JOIN paper p ON p.id = t.paper_id WHERE t.topic_id = ? ORDER BY p.position",
+                (topic_id,),
+            )
+        ]
+        return [self.papers[i] for i in ids if i in self.papers]
+
+
+def roadmap(connection: Any) -> StoredRoadmap:
+    meta = dict(connection.execute("SELECT key, value FROM meta WHERE key IN ('default_track', 'dataset_version')"))
+    tracks = _tracks(connection)
+    return StoredRoadmap(
+        version=int(meta.get("dataset_version") or 1),
+        default_track=meta.get("default_track") or (tracks[0].id if tracks else ""),
+        tracks=tracks,
+        modules=Catalog(lambda i: _one_module(connection, i), lambda: _all_modules(connection)),
+        topics=Catalog(lambda i: _one_topic(connection, i), lambda: _all_topics(connection)),
+        papers=Catalog(lambda i: _one_paper(connection, i), lambda: _all_papers(connection)),
+        connection=connection,
+    )
+
+
+def _one(connection: Any, sql: str, key: str) -> Row | None:
+    """The row with this id; None when there is none, or when the id (typed by the learner) is
+    not text SQLite can hold, such as a lone surrogate: no stored id is."""
+    try:
+        return connection.execute(sql, (key,)).fetchone()
+    except UnicodeEncodeError:
+        return None
+
+
+def _requirements(connection: Any, table: str, where: str = "", params: Sequence[Any] = ()) -> dict[str, list[str]]:
+    """Prerequisites of the units in `table` (optionally only those matching `where`)."""
+    requires: dict[str, list[str]] = {}
+    rows = connection.execute(
+        f"SELECT q.unit_id, q.requires_id FROM prerequisite q JOIN {table} u ON u.id = q.unit_id {where}"
+        " ORDER BY q.unit_id, q.position",
+        params,
+    )
+    for unit_id, requires_id in rows:
+        requires.setdefault(unit_id, []).append(requires_id)
+    return requires
+
+
+def _tracks(connection: Any) -> tuple[Track, ...]:
+    topics_of: dict[str, list[str]] = {}
+    for stage_id, topic_id in connection.execute(
+        "SELECT stage_id, topic_id FROM stage_topic ORDER BY stage_id, position"
+    ):
+        topics_of.setdefault(stage_id, []).append(topic_id)
+    requires = _requirements(connection, "stage")
+    stages_of: dict[str, list[dict[str, Any]]] = {}
+    for stage_id, track_id, title, data in connection.execute(
+        "SELECT id, track_id, title, data FROM stage ORDER BY track_id, position"
+    ):
+        stages_of.setdefault(track_id, []).append(
+            {
+                "id": stage_id,
+                "title": title,
+                **json.loads(data),
+                "topics": topics_of.get(stage_id, []),
+                "prerequisites": requires.get(stage_id, []),
+            }
+        )
+    return tuple(
+        track_from_json({"id": track_id, "title": title, **json.loads(data), "stages": stages_of.get(track_id, [])})
+        for track_id, title, data in connection.execute("SELECT id, title, data FROM track ORDER BY position")
+    )
+
+
+def _topic(row: Row, prerequisites: list[str]) -> Topic:
+    topic_id, title, module_id, retired, data = row
+    return topic_from_json(
+        {
+            "id": topic_id,
+            "title": title,
+            **json.loads(data),
+            "module": module_id,
+            "retired": bool(retired),
+            "prerequisites": prerequisites,
+            "aliases": [],
+        }
+    )
+
+
+TOPIC_ROW = "SELECT id, title, module_id, retired, data FROM topic"
+# A renamed topic's old id stays as an alias, never as a topic of its own.
+NOT_ALIAS = "id NOT IN (SELECT alias FROM topic_alias)"
+
+
+def _one_topic(connection: Any, topic_id: str) -> Topic | None:
+    row = _one(connection, f"{TOPIC_ROW} WHERE id = ? AND {NOT_ALIAS}", topic_id)
+    if row is None:
+        return None
+    requires = _requirements(connection, "topic", "WHERE u.id = ?", (topic_id,))
+    return _topic(row, requires.get(topic_id, []))
+
+
+def _all_topics(connection: Any) -> dict[str, Topic]:
+    requires = _requirements(connection, "topic")
+    rows = connection.execute(f"{TOPIC_ROW} WHERE {NOT_ALIAS} ORDER BY retired, position")
+    return {row[0]: _topic(row, requires.get(row[0], [])) for row in rows}
+
+
+MODULE_ROW = "SELECT id, title, data FROM module"
+
+
+def _module(row: Row, prerequisites: list[str]) -> Module:
+    module_id, title, data = row
+    return module_from_json({"id": module_id, "title": title, **json.loads(data), "prerequisites": prerequisites})
+
+
+def _one_module(connection: Any, module_id: str) -> Module | None:
+    row = _one(connection, f"{MODULE_ROW} WHERE id = ?", module_id)
+    if row is None:
+        return None
+    return _module(row, _requirements(connection, "module", "WHERE u.id = ?", (module_id,)).get(module_id, []))
+
+
+def _all_modules(connection: Any) -> dict[str, Module]:
+    requires = _requirements(connection, "module")
+    return {
+        row[0]: _module(row, requires.get(row[0], [])) for row in connection.execute(f"{MODULE_ROW} ORDER BY position")
+    }
+
+
+PAPER_ROW = "SELECT id, title, data FROM paper"
+
+
+def _paper(row: Row, topics: list[str]) -> Paper:
+    paper_id, title, data = row
+    return paper_from_json({"id": paper_id, "title": title, **json.loads(data), "topics": topics})
+
+
+def _paper_topics(connection: Any, where: str = "", params: Sequence[Any] = ()) -> dict[str, list[str]]:
+    topics: dict[str, list[str]] = {}
+    for paper_id, topic_id in connection.execute(
+        f"SELECT paper_id, topic_id FROM paper_topic {where} ORDER BY rowid", params
+    ):
+        topics.setdefault(paper_id, []).append(topic_id)
+    return topics
+
+
+def _one_paper(connection: Any, paper_id: str) -> Paper | None:
+    row = _one(connection, f"{PAPER_ROW} WHERE id = ?", paper_id)
+    if row is None:
+        return None
+    return _paper(row, _paper_topics(connection, "WHERE paper_id = ?", (paper_id,)).get(paper_id, []))
+
+
+def _all_papers(connection: Any) -> dict[str, Paper]:
+    topics = _paper_topics(connection)
+    return {row[0]: _paper(row, topics.get(row[0], [])) for row in connection.execute(f"{PAPER_ROW} ORDER BY position")}
+
+
+# --- the learner's records -------------------------------------------------------------------------
+
+
+def aliases(connection: Any) -> dict[str, str]:
+    return dict(connection.execute("SELECT alias, topic_id FROM topic_alias"))
+
+
+def taken_back(connection: Any) -> set[int]:
+    return {row[0] for row in connection.execute("SELECT change_id FROM taken_back")}
+
+
+def current_events(connection: Any) -> list[Row]:
+    """Each topic's event in force (topic_status), keyed by the topic it now counts for."""
+    return connection.execute(
+        f"SELECT s.topic_id, {EVENT_COLUMNS} FROM topic_status s JOIN status_event e ON e.uid = s.event_uid"
+    ).fetchall()
+
+
+def events_of_topics(connection: Any, topic_ids: Iterable[str]) -> list[Row]:
+    """Every event recorded under these ids, in history order."""
+    return _history_order(
+        connection,
+        f"SELECT {EVENT_COLUMNS} FROM status_event e WHERE e.topic_id IN ({{}}) ORDER BY e.change_id, e.id",
+        list(topic_ids),
+    )
+
+
+def events_of_changes(connection: Any, change_ids: Iterable[int]) -> list[Row]:
+    return _history_order(
+        connection,
+        f"SELECT {EVENT_COLUMNS} FROM status_event e WHERE e.change_id IN ({{}}) ORDER BY e.change_id, e.id",
+        list(change_ids),
+    )
+
+
+def all_events(connection: Any) -> Iterator[Row]:
+    return connection.execute(f"SELECT {EVENT_COLUMNS} FROM status_event e ORDER BY e.change_id, e.id")
+
+
+def topics_changed_after(connection: Any, generation: int) -> set[str]:
+    rows = connection.execute("SELECT DISTINCT topic_id FROM status_event WHERE change_id > ?", (generation,))
+    return {row[0] for row in rows}
+
+
+def changes_newest_first(connection: Any) -> Iterator[Row]:
+    """The history from its latest change back, read as far as the caller goes."""
+    return connection.execute(f"SELECT {CHANGE_COLUMNS} FROM change ORDER BY id DESC")
+
+
+def change(connection: Any, change_id: int) -> Row | None:
+    return connection.execute(f"SELECT {CHANGE_COLUMNS} FROM change WHERE id = ?", (change_id,)).fetchone()
+
+
+def changes_after(connection: Any, generation: int) -> list[Row]:
+    return connection.execute(f"SELECT {CHANGE_COLUMNS} FROM change WHERE id > ? ORDER BY id", (generation,)).fetchall()
+
+
+def linked_changes(connection: Any) -> list[Row]:
+    """The changes that decide what is taken back: undos and the changes imports brought."""
+    return connection.execute(
+        f"SELECT {CHANGE_COLUMNS} FROM change WHERE kind = 'undo' OR imported_by IS NOT NULL ORDER BY id"
+    ).fetchall()
+
+
+def settings(connection: Any) -> list[Row]:
+    return connection.execute(
+        f"SELECT id, change_id, key, value FROM setting_change WHERE change_id {IN_FORCE} ORDER BY change_id, id"
+    ).fetchall()
+
+
+def targets(connection: Any) -> list[Row]:
+    return connection.execute(
+        f"SELECT id, change_id, target, set_on FROM paper_target WHERE change_id {IN_FORCE} ORDER BY change_id"
+    ).fetchall()
+
+
+def own_papers(connection: Any) -> list[Row]:
+    return connection.execute(
+        f"SELECT id, change_id, title FROM own_paper WHERE change_id {IN_FORCE} ORDER BY change_id"
+    ).fetchall()
+
+
+def own_paper_ids(connection: Any) -> set[str]:
+    """Every id a paper of the learner's own ever took, undone ones included: ids are never reused."""
+    return {row[0] for row in connection.execute("SELECT id FROM own_paper")}
+
+
+def reads_between(connection: Any, first: str, last: str) -> list[Row]:
+    return connection.execute(
+        f"SELECT {READ_COLUMNS} FROM paper_read r WHERE r.read_on BETWEEN ? AND ? AND r.change_id {IN_FORCE}",
+        (first, last),
+    ).fetchall()
+
+
+def reads_of_paper(connection: Any, paper_id: str) -> list[Row]:
+    return connection.execute(
+        f"SELECT {READ_COLUMNS} FROM paper_read r WHERE r.paper_id = ? AND r.change_id {IN_FORCE}", (paper_id,)
+    ).fetchall()
+
+
+def read_counts(connection: Any) -> dict[str, int]:
+    rows = connection.execute(f"SELECT paper_id, count(*) FROM paper_read WHERE change_id {IN_FORCE} GROUP BY paper_id")
+    return dict(rows)
+
+
+def first_read_on(connection: Any) -> str | None:
+    return connection.execute(f"SELECT min(read_on) FROM paper_read WHERE change_id {IN_FORCE}").fetchone()[0]
+
+
+def all_reads(connection: Any) -> list[Row]:
+    return connection.execute(f"SELECT {READ_COLUMNS} FROM paper_read r WHERE r.change_id {IN_FORCE}").fetchall()
+
+
+# --- writing the derived tables (the application layer only) ---------------------------------------
+
+
+def replace_taken_back(connection: Any, change_ids: set[int]) -> None:
+    connection.execute("DELETE FROM taken_back")
+    connection.executemany("INSERT INTO taken_back (change_id) VALUES (?)", [(i,) for i in sorted(change_ids)])
+
+
+def set_topic_status(connection: Any, topics: Iterable[str], current: dict[str, int]) -> None:
+    """For each of `topics`: the uid of its event in force (current), or no row when it has none."""
+    _chunked_write(connection, "DELETE FROM topic_status WHERE topic_id IN ({})", list(topics))
+    connection.executemany("INSERT INTO topic_status (topic_id, event_uid) VALUES (?, ?)", sorted(current.items()))
+
+
+def clear_topic_status(connection: Any) -> None:
+    connection.execute("DELETE FROM topic_status")
+
+
+def stamp_read_model(connection: Any, generation: int) -> None:
+    connection.execute(
+        "INSERT INTO meta (key, value) VALUES ('read_model', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (str(generation),),
+    )
+
+
+def _history_order(connection: Any, sql: str, values: list[Any]) -> list[Row]:
+    """Event rows (EVENT_COLUMNS) of a chunked query, in history order across the chunks."""
+    return sorted(_chunked(connection, sql, values), key=lambda row: (row[2], row[0]))
+
+
+def _chunked(connection: Any, sql: str, values: list[Any]) -> list[Row]:
+    rows: list[Row] = []
+    for start in range(0, len(values), CHUNK):
+        part = values[start : start + CHUNK]
+        rows += connection.execute(sql.format(", ".join("?" * len(part))), part).fetchall()
+    return rows
+
+
+def _chunked_write(connection: Any, sql: str, values: list[Any]) -> None:
+    for start in range(0, len(values), CHUNK):
+        part = values[start : start + CHUNK]
+        connection.execute(sql.format(", ".join("?" * len(part))), part)
