@@ -223,9 +223,10 @@ def roadmap_limit() -> int | None:
     return MAX_ROADMAP_BYTES
 
 
-def snapshot_mib(store: Store) -> float:
-    path = Path(store.env["LLMPATH_HOME"]) / "snapshot.json"
-    return path.stat().st_size / 2**20 if path.exists() else float("nan")
+def store_mib(store: Store) -> float:
+    """The database with its write-ahead log, if one is left."""
+    home = Path(store.env["LLMPATH_HOME"])
+    return sum(p.stat().st_size for p in home.glob("llmpath.db*") if p.is_file()) / 2**20
 
 
 # --- one size -----------------------------------------------------------------------------------
@@ -253,7 +254,7 @@ def print_size(bundled: Store, sized: Store, timed: dict[str, Timed]) -> None:
     imported = sized.setup["import"]
     print(
         f"  import: {imported.seconds:.1f} s, {imported.max_rss_kb / 1024:.0f} MB peak; "
-        f"snapshot {snapshot_mib(sized):.1f} MiB (bundled {snapshot_mib(bundled):.2f} MiB)"
+        f"store {store_mib(sized):.1f} MiB (bundled {store_mib(bundled):.2f} MiB)"
     )
 
     print(f"\nOutput does not grow with the roadmap  (median sized/bundled, goal {FLAT_GOAL}x)")

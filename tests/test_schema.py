@@ -64,7 +64,13 @@ SCHEMA = {
             ("note", "TEXT", False, 0),
             ("pass_number", "INTEGER", False, 0),
         ),
-        "indexes": ((False, ("change_id",)), (False, ("paper_id",)), (False, ("read_on",)), (True, ("uid",))),
+        "indexes": (
+            (False, ("change_id",)),
+            (False, ("paper_id",)),
+            (False, ("paper_id", "change_id")),
+            (False, ("read_on",)),
+            (True, ("uid",)),
+        ),
     },
     "paper_target": {
         "columns": (
@@ -131,7 +137,12 @@ SCHEMA = {
     },
     "taken_back": {"columns": (("change_id", "INTEGER", True, 1),), "indexes": ()},
     "topic_status": {
-        "columns": (("topic_id", "VARCHAR", True, 1), ("event_uid", "VARCHAR", True, 0)),
+        "columns": (
+            ("topic_id", "VARCHAR", True, 1),
+            ("event_uid", "VARCHAR", True, 0),
+            ("status", "VARCHAR", True, 0),
+            ("since", "DATE", True, 0),
+        ),
         "indexes": ((True, ("topic_id",)),),
     },
     "topic": {

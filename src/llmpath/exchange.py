@@ -180,6 +180,21 @@ def _check_value(kind: str, value: Any) -> None:
             raise _Bad(f"expected a whole number from {MIN_TARGET} to {MAX_TARGET}")
 
 
+def problem_in(fields: dict[str, str], entry: dict[str, Any]) -> str | None:
+    """What is wrong with one record of a layout's section (`fields`), as `: missing 'x'` or
+    `.field: what`; None when it is sound. Imports refuse a file with such a record; an export
+    leaves out a stored record with one (the store's copy was damaged)."""
+    missing = [f for f, kind in fields.items() if f not in entry and not kind.endswith("?")]
+    if missing:
+        return f": missing {missing[0]!r}"
+    for field, kind in fields.items():
+        try:
+            _check_value(kind, entry.get(field))
+        except _Bad as problem:
+            return f".{field}: {problem}"
+    return None
+
+
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
@@ -225,14 +240,9 @@ def validate(data: Any) -> dict[str, list[dict[str, Any]]]:
             where = f"{section}[{i}]"
             if not isinstance(entry, dict):
                 raise UsageError(f"{where}: expected an object")
-            missing = [f for f, kind in fields.items() if f not in entry and not kind.endswith("?")]
-            if missing:
-                raise UsageError(f"{where}: missing {missing[0]!r}")
-            for field, kind in fields.items():
-                try:
-                    _check_value(kind, entry.get(field))
-                except _Bad as problem:
-                    raise UsageError(f"{where}.{field}: {problem}") from None
+            problem = problem_in(fields, entry)
+            if problem:
+                raise UsageError(f"{where}{problem}")
         key = KEYS.get(section, "uid")
         seen: dict[str, int] = {}
         for i, entry in enumerate(entries if key else ()):

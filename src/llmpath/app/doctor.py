@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import DamagedStoreError, LlmpathError
 from ..paths import Paths
@@ -116,7 +117,7 @@ def _records(paths: Paths) -> list[Finding]:
     import sqlite3
 
     from ..store import queries
-    from .readmodel import damaged_rows
+    from .readmodel import StoredRecords, whole_history
 
     if not paths.database.is_file():
         return []
@@ -124,13 +125,22 @@ def _records(paths: Paths) -> list[Finding]:
         connection = queries.connect_read_only(str(paths.database))
         try:
             found = queries.stamp(connection)
-            damaged = damaged_rows(connection)
+            history, damaged = whole_history(connection)
+            agrees = found.read_model != found.generation or _same_in_force(StoredRecords(connection), history)
         finally:
             connection.close()
     except sqlite3.Error:
         return []  # not a store this release can read: the findings above say why
-    if found.read_model == found.generation:
+    if found.read_model == found.generation and agrees:
         findings = [Finding(True, f"the read model is current (generation {found.generation})")]
+    elif not agrees:
+        findings = [
+            Finding(
+                False,
+                "the read model disagrees with the history (edited by hand?)",
+                "run `llmpath doctor --repair` to decide it again from the history; no record changes",
+            )
+        ]
     else:
         findings = [Finding(True, "the read model is behind the history", "the next command brings it up to date")]
     for table, row_id, problem in damaged[:SHOWN_DAMAGED]:
@@ -144,6 +154,13 @@ def _records(paths: Paths) -> list[Finding]:
     if len(damaged) > SHOWN_DAMAGED:
         findings.append(Finding(False, f"and {len(damaged) - SHOWN_DAMAGED} more damaged records"))
     return findings
+
+
+def _same_in_force(stored: Any, history: Any) -> bool:
+    """Whether the read model's tables say what the domain's rules say over the whole history."""
+    return stored.taken_back() == history.taken_back() and {
+        topic: event.uid for topic, event in stored.current_events().items()
+    } == {topic: event.uid for topic, event in history.current_events().items()}
 
 
 def _badge(paths: Paths) -> Finding:
@@ -162,3 +179,11 @@ def _badge(paths: Paths) -> Finding:
             True, "the prompt badge cache is older than the database", "`llmpath badge` or the next change rebuilds it"
         )
     return Finding(True, f"prompt badge cache {paths.badge} is current")
+
+
+def repair_read_model(paths: Paths) -> None:
+    """Decide what is in force again from the whole history: the read model is only derived."""
+    from .session import open_store, rebuild_read_model
+
+    with open_store(paths) as engine:
+        rebuild_read_model(engine, paths)

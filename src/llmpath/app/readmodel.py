@@ -20,10 +20,10 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from ..domain.history import KINDS, SYNC, UNDO, Change, reverted
+from ..domain.history import KINDS, SYNC, UNDO, Change, reverted, reverted_after
 from ..domain.papers import MAX_TARGET, MIN_TARGET, Read, TargetChange
-from ..domain.records import as_recorded, resolve_alias
-from ..domain.state import STATUSES, Event, SettingRecord, State, current_settings, latest_events
+from ..domain.records import MemoryRecords, OwnPaper, as_recorded, resolve_alias
+from ..domain.state import STATUSES, Event, SettingRecord, Standing, State, current_settings, latest_events
 from ..paths import Paths
 from ..roadmap.digest import roadmap_digest
 from ..roadmap.schema import Paper
@@ -76,6 +76,14 @@ def event_of(row: Row) -> Event:
     if status not in STATUSES:
         raise Damaged(f"status {status!r}")
     return Event(_text(uid), _number(change), _text(topic), status, stored_day(on), stored_time(at), _text(note, True))
+
+
+def standing_of(row: Row) -> tuple[str, Standing]:
+    """A topic_status row (queries.current_standings)."""
+    topic, status, on = row
+    if status not in STATUSES:
+        raise Damaged(f"status {status!r}")
+    return topic, Standing(status, stored_day(on))
 
 
 def read_of(row: Row) -> Read:
@@ -169,6 +177,9 @@ class StoredRecords:
             except (ValueError, TypeError) as problem:
                 self.decoder.damaged.append(("status_event", row[1], str(problem)))
         return out
+
+    def current_standings(self) -> dict[str, Standing]:
+        return dict(self.decoder.each("status_event", queries.current_standings(self.connection), standing_of))
 
     def topic_history(self, topic_id: str) -> list[Event]:
         names = [topic_id, *(alias for alias, target in self.aliases().items() if target == topic_id)]
@@ -319,12 +330,18 @@ def bring_up_to_date(connection: Any) -> None:
     newer = decoder.all("change", queries.changes_after(connection, since or 0), change_of)
     whole = since is None or since > found.generation or any(c.kind == SYNC for c in newer)
     before = queries.taken_back(connection)
-    if whole or any(c.kind == UNDO or c.imported_by is not None for c in newer):
+    now: set[int] | None = before
+    if not whole and any(c.imported_by is not None for c in newer):
+        now = None  # an import: what it brings may take back, or bring back, anything
+    elif not whole and any(c.kind == UNDO for c in newer):
+        undos = [c for c in newer if c.kind == UNDO]
+        now = reverted_after(
+            before, undos, lambda i: queries.kind_of(connection, i), lambda i: queries.brought_by(connection, i)
+        )
+    if whole or now is None:
         now = reverted(decoder.all("change", queries.linked_changes(connection), change_of))
-        if now != before:
-            queries.replace_taken_back(connection, now)
-    else:
-        now = before
+    if now != before:
+        queries.replace_taken_back(connection, before, now)
     aliases = queries.aliases(connection)
     if whole:
         queries.clear_topic_status(connection)
@@ -338,21 +355,59 @@ def bring_up_to_date(connection: Any) -> None:
         names = touched | {alias for alias in aliases if resolve_alias(aliases, alias) in touched}
         events = decoder.all("status_event", queries.events_of_topics(connection, names), event_of)
     current = latest_events(as_recorded(events, aliases, now))
-    queries.set_topic_status(connection, touched, {topic: event.uid for topic, event in current.items()})
+    rows = [(topic, e.uid, e.status, e.happened_on.isoformat()) for topic, e in current.items()]
+    queries.set_topic_status(connection, touched, rows)
     queries.stamp_read_model(connection, found.generation)
 
 
-def damaged_rows(connection: Any) -> list[tuple[str, Any, str]]:
-    """Every stored record that cannot be read, as (table, row id, what is wrong): for `doctor`."""
+def whole_history(connection: Any) -> tuple[MemoryRecords, list[tuple[str, Any, str]]]:
+    """Every stored record, decoded, with what is in force left for the domain to decide over the
+    whole history; and the records that cannot be read, as (table, row id, what is wrong). The read
+    model must agree with it: `doctor` checks that, and so do the tests."""
     decoder = Decoder()
-    for table, columns, decode in (
-        ("change", queries.CHANGE_COLUMNS, change_of),
-        ("status_event", queries.EVENT_COLUMNS.replace("e.", ""), event_of),
-        ("paper_read", queries.READ_COLUMNS.replace("r.", ""), read_of),
-        ("paper_target", "id, change_id, target, set_on", target_of),
-        ("setting_change", "id, change_id, key, value", setting_of),
-        ("own_paper", "id, change_id, title", own_paper_of),
-    ):
-        for _ in decoder.each(table, connection.execute(f"SELECT {columns} FROM {table}"), decode):
-            pass
-    return decoder.damaged
+
+    def rows(table: str, columns: str, decode: Callable[[Row], T]) -> list[T]:
+        return decoder.all(table, queries.all_rows(connection, table, columns), decode)
+
+    history = MemoryRecords(
+        changes=rows("change", queries.CHANGE_COLUMNS, change_of),
+        events=rows("status_event", queries.EVENT_COLUMNS.replace("e.", ""), event_of),
+        paper_reads=rows("paper_read", queries.READ_COLUMNS.replace("r.", ""), lambda r: (_number(r[2]), read_of(r))),
+        paper_targets=rows("paper_target", "id, change_id, target, set_on", target_of),
+        setting_changes=rows("setting_change", "id, change_id, key, value", setting_of),
+        papers_of_own=rows("own_paper", "id, change_id, title", lambda r: OwnPaper(_number(r[1]), own_paper_of(r))),
+        topic_aliases=queries.aliases(connection),
+    )
+    return history, decoder.damaged
+
+
+# Fields of the export holding a stored time, and the id of a change (its uid in the file).
+TIME_FIELDS = ("at", "created_at")
+CHANGE_LINKS = ("change", "reverts", "imported_by")
+
+
+def export_records(connection: Any, sections: dict[str, dict[str, str]]) -> dict[str, list[dict[str, Any]]]:
+    """Every stored record, section by section of the export layout `sections`, with stored times
+    in ISO 8601 and change ids as the changes' uids. A record that is not sound by the layout's own
+    rule (exchange.problem_in, which imports apply too) is left out, and so is one whose change is."""
+    from ..exchange import problem_in
+
+    uids: dict[int, str] = {}
+    records: dict[str, list[dict[str, Any]]] = {}
+    for section, fields in sections.items():
+        kept = records[section] = []
+        for row_id, record in queries.exported_rows(connection, section):
+            try:
+                for name in TIME_FIELDS:
+                    if name in record:
+                        record[name] = stored_time(record[name]).isoformat()
+                for name in CHANGE_LINKS:
+                    if record.get(name) is not None:
+                        record[name] = uids[record[name]]
+            except (ValueError, TypeError, KeyError):
+                continue  # a damaged time, or a change that is not there or was left out
+            if problem_in(fields, record) is None:
+                kept.append(record)
+                if section == "changes":
+                    uids[row_id] = record["uid"]
+    return records

@@ -89,6 +89,14 @@ def ensure_read_model(engine: Engine, paths: Paths) -> None:
         forget_badge(paths)
 
 
+def rebuild_read_model(engine: Engine, paths: Paths) -> None:
+    with Session(engine) as session, session.begin():
+        connection = driver_connection(session)
+        queries.forget_read_model(connection)
+        bring_up_to_date(connection)
+        forget_badge(paths)
+
+
 def driver_connection(session: Session) -> Any:
     """The sqlite3 connection under a session, inside its transaction: the read model's queries
     run on it and see what the session has flushed."""

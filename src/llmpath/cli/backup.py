@@ -116,17 +116,25 @@ def _count(count: int, kind: str) -> str:
 
 
 @handle_errors
-def doctor(ctx: typer.Context) -> None:
+def doctor(
+    ctx: typer.Context,
+    repair: bool = typer.Option(
+        False, "--repair", help="Decide what is in force again from the whole history first (changes no record)."
+    ),
+) -> None:
     """Check the store: data directory, roadmap, SQLite integrity, schema, roadmap sync and records.
 
-    Changes nothing. Exits 1 when something needs your attention.
+    Changes nothing (unless --repair). Exits 1 when something needs your attention.
 
     \b
-    Example:
+    Examples:
       llmpath doctor
+      llmpath doctor --repair
     """
-    from ..app.doctor import diagnose
+    from ..app.doctor import diagnose, repair_read_model
 
+    if repair:
+        repair_read_model(paths_of(ctx))
     findings = diagnose(paths_of(ctx))
     for finding in findings:
         say(finding.what, first="ok   " if finding.ok else "BAD  ", indent="     ")

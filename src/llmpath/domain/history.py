@@ -74,11 +74,38 @@ def reverted(changes: Iterable[Change]) -> set[int]:
     for change in ordered:
         if change.kind != UNDO or change.id in out or change.reverts is None:
             continue
-        pending = [change.reverts]
-        while pending:
-            taken = pending.pop()
-            out.add(taken)
-            pending.extend(brought.get(taken, ()))
+        out.update(_taken_with(change.reverts, lambda taken: brought.get(taken, ())))
+    return out
+
+
+def _taken_with(first: int, brought: Callable[[int], Iterable[int]]) -> list[int]:
+    """A change and everything it brought, and what those brought in turn."""
+    taken, pending = [], [first]
+    while pending:
+        change_id = pending.pop()
+        taken.append(change_id)
+        pending.extend(brought(change_id))
+    return taken
+
+
+def reverted_after(
+    before: set[int],
+    undos: Iterable[Change],
+    kind_of: Callable[[int], str | None],
+    brought: Callable[[int], Iterable[int]],
+) -> set[int] | None:
+    """`reverted` once `undos`, newer than every change it was decided over (`before`), join the
+    history; without walking the whole of it. None when an undo takes back another undo (or
+    brings one back with an import): what that one took back returns, and only `reverted` over the
+    whole history can tell what then holds."""
+    out = set(before)
+    for undo in sorted(undos, key=lambda c: c.id):
+        if undo.reverts is None or undo.id in out:
+            continue
+        taken = _taken_with(undo.reverts, brought)
+        if any(kind_of(change_id) == UNDO for change_id in taken):
+            return None
+        out.update(taken)
     return out
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..errors import UsageError
@@ -175,8 +175,17 @@ def _groups(roadmap: Roadmap) -> list[Unit]:
 
 def resolve(roadmap: Roadmap, query: str, aliases: dict[str, str] | None = None, groups: bool = True) -> Unit:
     """The one topic (or, by id, module or stage) `query` names, else a UsageError saying why."""
-    group_units = _groups(roadmap) if groups else []
     wanted = query.strip().lower()
+    # An exact id names its unit whatever else matches: looked up directly, so naming a topic by
+    # id costs the same on any roadmap (the candidates below walk every title).
+    if groups and wanted in roadmap.modules:
+        return Unit("module", wanted, roadmap.modules[wanted].title)
+    if groups and (found := roadmap.stage(wanted)) is not None:
+        return Unit("stage", wanted, f"{found[0].title} › {found[1].title}")
+    topic_id = (aliases or {}).get(wanted, wanted)
+    if topic_id in roadmap.topics and not roadmap.topics[topic_id].retired:
+        return Unit("topic", topic_id, roadmap.display_title(topic_id))
+    group_units = _groups(roadmap) if groups else []
     for unit in group_units:
         if unit.id == wanted:
             return unit
@@ -186,18 +195,25 @@ def resolve(roadmap: Roadmap, query: str, aliases: dict[str, str] | None = None,
 # --- papers ---------------------------------------------------------------------------------------
 
 
+def paper_unit(paper: Paper) -> Unit:
+    return Unit("paper", paper.id, f"{paper.title} ({paper.year})" if paper.year else paper.title)
+
+
 def paper_candidates(papers: Iterable[Paper]) -> list[Candidate]:
     return [
         (
-            Unit("paper", p.id, f"{p.title} ({p.year})" if p.year else p.title),
+            paper_unit(p),
             [normalize(n) for n in (p.id, p.title, *p.also_known_as)],
         )
         for p in papers
     ]
 
 
-def resolve_paper(papers: dict[str, Paper], query: str, exact_only: bool = False) -> Unit:
+def resolve_paper(papers: Mapping[str, Paper], query: str, exact_only: bool = False) -> Unit:
     """A paper by id, arXiv id (or arXiv address), title, also-known-as name, prefix or close match."""
+    wanted = query.strip().lower()
+    if wanted in papers:  # by id, directly: see resolve
+        return paper_unit(papers[wanted])
     arxiv = {p.arxiv: p.id for p in papers.values() if p.arxiv}
     found = ARXIV_IN_TEXT.search(query)
     exact = {}

@@ -56,8 +56,7 @@ def plan(state: State, track: Track, count: int = 1) -> Plan:
     suggestions: list[Suggestion] = []
     for stage, topic in ordered:
         if state.status(topic) == "in_progress":
-            since = state.current_event(topic).happened_on.isoformat()
-            suggestions.append(Suggestion(topic, stage, "in_progress", f"you started it on {since}"))
+            suggestions.append(Suggestion(topic, stage, "in_progress", f"you started it on {state.since(topic)}"))
 
     blocked: list[Blocked] = []
     for index, (stage, topic) in enumerate(ordered):

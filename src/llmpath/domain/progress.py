@@ -74,9 +74,9 @@ def tally(state: State, topics: list[str] | tuple[str, ...]) -> Tally:
 def _done_dates(state: State, topics: list[str]) -> list[date]:
     dates = []
     for topic in topics:
-        event = state.current_event(topic)
-        if event is not None and event.status == "done":
-            dates.append(event.happened_on)
+        since = state.since(topic)
+        if since is not None and state.status(topic) == "done":
+            dates.append(since)
     return dates
 
 

@@ -15,7 +15,7 @@ from functools import cached_property
 from ..roadmap.schema import Paper
 from .history import Change, reverted
 from .papers import Read, ReadList, TargetChange
-from .state import Event, SettingRecord, current_settings, latest_events
+from .state import Event, SettingRecord, Standing, current_settings, latest_events, standings
 
 
 def resolve_alias(aliases: dict[str, str], topic_id: str) -> str:
@@ -66,6 +66,9 @@ class MemoryRecords:
 
     def current_events(self) -> dict[str, Event]:
         return latest_events(self._events)
+
+    def current_standings(self) -> dict[str, Standing]:
+        return standings(self.current_events())
 
     def topic_history(self, topic_id: str) -> list[Event]:
         return [e for e in self._events if e.topic == topic_id]

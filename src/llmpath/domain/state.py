@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from ..errors import UsageError
 from ..roadmap.schema import Paper, Roadmap, Track
@@ -67,12 +67,25 @@ def latest_events(events: Iterable[Event]) -> dict[str, Event]:
     return current
 
 
+class Standing(NamedTuple):
+    """Where a topic stands: its status in force, and the day the event that set it happened."""
+
+    status: str
+    since: date
+
+
+def standings(current: dict[str, Event]) -> dict[str, Standing]:
+    return {topic: Standing(event.status, event.happened_on) for topic, event in current.items()}
+
+
 class Records(Protocol):
     """The learner's records, with what is in force already decided, asked for by what a command
     shows: MemoryRecords (domain/records.py) decides it over a whole history held in memory; the
     store's read model (app/readmodel.py) keeps the same answers in tables, kept by the same rules."""
 
     def current_events(self) -> dict[str, Event]: ...  # each topic's event in force, by current topic id
+
+    def current_standings(self) -> dict[str, Standing]: ...  # the same, in brief: what every view needs
 
     def topic_history(self, topic_id: str) -> list[Event]: ...  # under its old ids too, undone ones marked
 
@@ -103,8 +116,8 @@ class State:
         self.records = records
 
     @cached_property
-    def _current(self) -> dict[str, Event]:
-        return self.records.current_events()
+    def _current(self) -> dict[str, Standing]:
+        return self.records.current_standings()
 
     @cached_property
     def settings(self) -> dict[str, str]:
@@ -128,11 +141,13 @@ class State:
         return ChainMap({p.id: p for p in self.own_papers}, self.roadmap.papers)  # type: ignore[arg-type]
 
     def status(self, topic_id: str) -> str:
-        event = self._current.get(topic_id)
-        return event.status if event else "todo"
+        standing = self._current.get(topic_id)
+        return standing.status if standing else "todo"
 
-    def current_event(self, topic_id: str) -> Event | None:
-        return self._current.get(topic_id)
+    def since(self, topic_id: str) -> date | None:
+        """The day the topic's status was set; None for a topic never marked."""
+        standing = self._current.get(topic_id)
+        return standing.since if standing else None
 
     def history(self, topic_id: str) -> list[Event]:
         return self.records.topic_history(topic_id)

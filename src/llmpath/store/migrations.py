@@ -333,9 +333,13 @@ def _read_model(conn: Connection) -> None:
         meta,
         Column("topic_id", String, primary_key=True),
         Column("event_uid", String, nullable=False),
+        Column("status", String, nullable=False),  # the event's, so views need no join
+        Column("since", Date, nullable=False),
     )
     meta.create_all(conn)
     conn.execute(text("CREATE INDEX ix_paper_read_read_on ON paper_read (read_on)"))
+    # Reads in force per paper from the index alone.
+    conn.execute(text("CREATE INDEX ix_paper_read_paper_id_change_id ON paper_read (paper_id, change_id)"))
     conn.execute(text("DELETE FROM meta WHERE key = 'read_model'"))
 
 

@@ -326,6 +326,11 @@ def current_events(connection: Any) -> list[Row]:
     ).fetchall()
 
 
+def current_standings(connection: Any) -> list[Row]:
+    """Each topic's status in force and the day it was set: (topic, status, day)."""
+    return connection.execute("SELECT topic_id, status, since FROM topic_status").fetchall()
+
+
 def events_of_topics(connection: Any, topic_ids: Iterable[str]) -> list[Row]:
     """Every event recorded under these ids, in history order."""
     return _history_order(
@@ -340,6 +345,13 @@ def events_of_changes(connection: Any, change_ids: Iterable[int]) -> list[Row]:
         connection,
         f"SELECT {EVENT_COLUMNS} FROM status_event e WHERE e.change_id IN ({{}}) ORDER BY e.change_id, e.id",
         list(change_ids),
+    )
+
+
+def all_rows(connection: Any, table: str, columns: str) -> Iterator[Row]:
+    """Every row of a record table, in history order (for a check of the whole history)."""
+    return connection.execute(
+        f"SELECT {columns} FROM {table} ORDER BY {'id' if table == 'change' else 'change_id, rowid'}"
     )
 
 
@@ -363,6 +375,16 @@ def change(connection: Any, change_id: int) -> Row | None:
 
 def changes_after(connection: Any, generation: int) -> list[Row]:
     return connection.execute(f"SELECT {CHANGE_COLUMNS} FROM change WHERE id > ? ORDER BY id", (generation,)).fetchall()
+
+
+def kind_of(connection: Any, change_id: int) -> str | None:
+    row = connection.execute("SELECT kind FROM change WHERE id = ?", (change_id,)).fetchone()
+    return row[0] if row else None
+
+
+def brought_by(connection: Any, change_id: int) -> list[int]:
+    """The changes an import brought."""
+    return [row[0] for row in connection.execute("SELECT id FROM change WHERE imported_by = ?", (change_id,))]
 
 
 def linked_changes(connection: Any) -> list[Row]:
@@ -421,22 +443,57 @@ def all_reads(connection: Any) -> list[Row]:
     return connection.execute(f"SELECT {READ_COLUMNS} FROM paper_read r WHERE r.change_id {IN_FORCE}").fetchall()
 
 
+# --- everything, for the export ---------------------------------------------------------------------
+
+# Each export section (llmpath.exchange) with the table it comes from and, per field, its column:
+# the one place where the export's names meet the store's.
+EXPORTED = {
+    "changes": ("change", {"uid": "uid", "kind": "kind", "summary": "summary", "at": "recorded_at",
+                           "reverts": "reverts", "imported_by": "imported_by"}),
+    "status_events": ("status_event", {"uid": "uid", "change": "change_id", "topic": "topic_id", "status": "status",
+                                       "on": "happened_on", "at": "recorded_at", "note": "note"}),
+    "paper_reads": ("paper_read", {"uid": "uid", "change": "change_id", "paper": "paper_id", "on": "read_on",
+                                   "at": "recorded_at", "note": "note", "pass": "pass_number"}),
+    "own_papers": ("own_paper", {"id": "id", "change": "change_id", "title": "title", "created_at": "created_at"}),
+    "paper_targets": ("paper_target", {"uid": "uid", "change": "change_id", "target": "target", "on": "set_on",
+                                       "at": "recorded_at"}),
+    "setting_changes": ("setting_change", {"change": "change_id", "key": "key", "value": "value"}),
+}  # fmt: skip
+
+
+def exported_rows(connection: Any, section: str) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """Every stored record of an export section, in history order: (its row id, field -> value)."""
+    table, columns = EXPORTED[section]
+    order = "id" if table == "change" else "change_id, rowid"
+    fields = list(columns)
+    sql = f"SELECT rowid, {', '.join(columns.values())} FROM {table} ORDER BY {order}"
+    for row in connection.execute(sql):
+        yield row[0], dict(zip(fields, row[1:], strict=True))
+
+
 # --- writing the derived tables (the application layer only) ---------------------------------------
 
 
-def replace_taken_back(connection: Any, change_ids: set[int]) -> None:
-    connection.execute("DELETE FROM taken_back")
-    connection.executemany("INSERT INTO taken_back (change_id) VALUES (?)", [(i,) for i in sorted(change_ids)])
+def replace_taken_back(connection: Any, before: set[int], now: set[int]) -> None:
+    _chunked_write(connection, "DELETE FROM taken_back WHERE change_id IN ({})", sorted(before - now))
+    connection.executemany("INSERT INTO taken_back (change_id) VALUES (?)", [(i,) for i in sorted(now - before)])
 
 
-def set_topic_status(connection: Any, topics: Iterable[str], current: dict[str, int]) -> None:
-    """For each of `topics`: the uid of its event in force (current), or no row when it has none."""
+def set_topic_status(connection: Any, topics: Iterable[str], current: list[tuple[str, str, str, str]]) -> None:
+    """For each of `topics`: its event in force, as (topic, event uid, status, day), or no row."""
     _chunked_write(connection, "DELETE FROM topic_status WHERE topic_id IN ({})", list(topics))
-    connection.executemany("INSERT INTO topic_status (topic_id, event_uid) VALUES (?, ?)", sorted(current.items()))
+    connection.executemany(
+        "INSERT INTO topic_status (topic_id, event_uid, status, since) VALUES (?, ?, ?, ?)", sorted(current)
+    )
 
 
 def clear_topic_status(connection: Any) -> None:
     connection.execute("DELETE FROM topic_status")
+
+
+def forget_read_model(connection: Any) -> None:
+    """Drop the stamp: the read model is decided again from the whole history."""
+    connection.execute("DELETE FROM meta WHERE key = 'read_model'")
 
 
 def stamp_read_model(connection: Any, generation: int) -> None:

@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON, Index
 from sqlmodel import Field, SQLModel
 
 
@@ -152,6 +152,7 @@ class PaperRead(SQLModel, table=True):
     """One reading of a paper."""
 
     __tablename__ = "paper_read"
+    __table_args__ = (Index("ix_paper_read_paper_id_change_id", "paper_id", "change_id"),)
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True)
     change_id: int = Field(index=True)
@@ -197,3 +198,5 @@ class TopicStatus(SQLModel, table=True):
     __tablename__ = "topic_status"
     topic_id: str = Field(primary_key=True)
     event_uid: str
+    status: str
+    since: date
