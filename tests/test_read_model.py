@@ -148,6 +148,9 @@ DAMAGES = {
     "change kind": ("change", "kind", "magic"),
     "change time": ("change", "recorded_at", "2026-02-30 10:00:00"),
     "own paper title": ("own_paper", "title", b"title"),
+    "event's change": ("status_event", "change_id", "7x"),
+    "read's change": ("paper_read", "change_id", "x"),
+    "change linking forward": ("change", "reverts", 10**6),
 }
 
 
@@ -195,6 +198,41 @@ def test_one_damaged_record_is_named_by_doctor_and_left_out_of_views_and_export(
     validate(exported)  # still a file llmpath imports
     assert len(exported["changes"]) >= 6
     assert "math-foundations" in {e["topic"] for e in exported["status_events"]} or damaged.startswith("change")
+
+
+def test_a_change_linking_to_itself_never_holds_up_undo(recorded, llmpath_home):
+    import subprocess
+    import sys
+
+    connection = sqlite3.connect(recorded)
+    with connection:
+        connection.execute("UPDATE change SET imported_by = id WHERE kind = 'status'")
+    connection.close()
+    env = {"LLMPATH_HOME": str(llmpath_home), "PATH": "/usr/bin:/bin"}
+    for command in (["undo"], ["undo"], ["doctor"]):
+        subprocess.run([sys.executable, "-m", "llmpath", *command], env=env, timeout=60, capture_output=True)
+
+
+def test_damaged_readings_are_left_out_of_counts_too(cli, cli_json, llmpath_home):
+    for _ in range(3):
+        cli("papers", "log", "bert")
+    connection = sqlite3.connect(llmpath_home / "llmpath.db")
+    with connection:
+        connection.execute("UPDATE paper_read SET read_on = '0000' WHERE id = 1")
+        connection.execute("UPDATE paper_read SET change_id = 'x' WHERE id = 2")
+    connection.close()
+    shown = {p["id"]: p["reads"] for p in cli_json("papers")["papers"]}
+    assert shown["bert"] == 1
+
+
+def test_doctor_sees_a_read_model_edited_behind_its_back(cli, llmpath_home):
+    cli("done", "math-foundations")
+    cli("start", "classical-ml")
+    connection = sqlite3.connect(llmpath_home / "llmpath.db")
+    with connection:
+        connection.execute("UPDATE topic_status SET status = 'done' WHERE topic_id = 'classical-ml'")
+    connection.close()
+    assert "BAD  the read model disagrees with the history" in cli("doctor", code=1).stdout
 
 
 def test_a_damaged_record_does_not_stop_a_write(cli, cli_json, recorded):

@@ -1,6 +1,6 @@
 """The only writer of the prompt's badge file; the read model's tables have theirs in readmodel.py.
 
-This module imports no SQLAlchemy, so the prompt's slow path (llmpath.badge_rebuild) uses it too.
+This module imports no SQLAlchemy, so the prompt's slow path (llmpath.badge) uses it too.
 """
 
 from __future__ import annotations

@@ -124,6 +124,7 @@ def _records(paths: Paths) -> list[Finding]:
     try:
         connection = queries.connect_read_only(str(paths.database))
         try:
+            connection.execute("BEGIN")  # the stamp, the history and the read model of one moment
             found = queries.stamp(connection)
             history, damaged = whole_history(connection)
             agrees = found.read_model != found.generation or _same_in_force(StoredRecords(connection), history)
@@ -158,9 +159,12 @@ def _records(paths: Paths) -> list[Finding]:
 
 def _same_in_force(stored: Any, history: Any) -> bool:
     """Whether the read model's tables say what the domain's rules say over the whole history."""
-    return stored.taken_back() == history.taken_back() and {
-        topic: event.uid for topic, event in stored.current_events().items()
-    } == {topic: event.uid for topic, event in history.current_events().items()}
+    return (
+        stored.taken_back() == history.taken_back()
+        and {topic: event.uid for topic, event in stored.current_events().items()}
+        == {topic: event.uid for topic, event in history.current_events().items()}
+        and stored.current_standings() == history.current_standings()  # what the views read
+    )
 
 
 def _badge(paths: Paths) -> Finding:

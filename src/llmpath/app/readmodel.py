@@ -88,7 +88,8 @@ def standing_of(row: Row) -> tuple[str, Standing]:
 
 def read_of(row: Row) -> Read:
     """A paper_read row (queries.READ_COLUMNS)."""
-    _id, uid, _change, paper, on, at, note, pass_number = row
+    _id, uid, change, paper, on, at, note, pass_number = row
+    _number(change)
     return Read(
         _text(uid), _text(paper), stored_day(on), stored_time(at), _text(note, True), _number(pass_number, True)
     )
@@ -99,6 +100,9 @@ def change_of(row: Row) -> Change:
     change_id, uid, kind, summary, at, reverts, imported_by = row
     if kind not in KINDS:
         raise Damaged(f"kind {kind!r}")
+    for link in (reverts, imported_by):
+        if link is not None and (not isinstance(link, int) or not isinstance(change_id, int) or link >= change_id):
+            raise Damaged(f"link to change {link!r}: a change only points back in the history")
     return Change(
         _number(change_id), _text(uid), kind, _text(summary), stored_time(at), _number(reverts, True),
         _number(imported_by, True),
@@ -179,9 +183,11 @@ class StoredRecords:
         return out
 
     def current_standings(self) -> dict[str, Standing]:
-        return dict(self.decoder.each("status_event", queries.current_standings(self.connection), standing_of))
+        return dict(self.decoder.each("topic_status", queries.current_standings(self.connection), standing_of))
 
     def topic_history(self, topic_id: str) -> list[Event]:
+        if topic_id in self.aliases():
+            return []  # an old id: its events count for the topic it became
         names = [topic_id, *(alias for alias, target in self.aliases().items() if target == topic_id)]
         events = self.decoder.all("status_event", queries.events_of_topics(self.connection, names), event_of)
         return as_recorded(events, self.aliases(), self.taken_back())
@@ -335,9 +341,16 @@ def bring_up_to_date(connection: Any) -> None:
         now = None  # an import: what it brings may take back, or bring back, anything
     elif not whole and any(c.kind == UNDO for c in newer):
         undos = [c for c in newer if c.kind == UNDO]
-        now = reverted_after(
-            before, undos, lambda i: queries.kind_of(connection, i), lambda i: queries.brought_by(connection, i)
-        )
+
+        # Only changes that can be read, as for `reverted` over the whole history.
+        def kind_of(change_id: int) -> str | None:
+            found = decoder.all("change", [row] if (row := queries.change(connection, change_id)) else [], change_of)
+            return found[0].kind if found else None
+
+        def brought(change_id: int) -> list[int]:
+            return [c.id for c in decoder.each("change", queries.brought_by(connection, change_id), change_of)]
+
+        now = reverted_after(before, undos, kind_of, brought)
     if whole or now is None:
         now = reverted(decoder.all("change", queries.linked_changes(connection), change_of))
     if now != before:
@@ -371,8 +384,8 @@ def whole_history(connection: Any) -> tuple[MemoryRecords, list[tuple[str, Any, 
 
     history = MemoryRecords(
         changes=rows("change", queries.CHANGE_COLUMNS, change_of),
-        events=rows("status_event", queries.EVENT_COLUMNS.replace("e.", ""), event_of),
-        paper_reads=rows("paper_read", queries.READ_COLUMNS.replace("r.", ""), lambda r: (_number(r[2]), read_of(r))),
+        events=rows("status_event", ", ".join(queries.EVENT_FIELDS), event_of),
+        paper_reads=rows("paper_read", ", ".join(queries.READ_FIELDS), lambda r: (_number(r[2]), read_of(r))),
         paper_targets=rows("paper_target", "id, change_id, target, set_on", target_of),
         setting_changes=rows("setting_change", "id, change_id, key, value", setting_of),
         papers_of_own=rows("own_paper", "id, change_id, title", lambda r: OwnPaper(_number(r[1]), own_paper_of(r))),

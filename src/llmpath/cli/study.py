@@ -42,7 +42,7 @@ def topic_json(state: State, topic_id: str) -> dict[str, Any]:
         "body": topic.body,
         "checklist": [{"group": g.title, "items": list(g.items)} for g in topic.checklist],
         "resources": [{"title": r.title, "url": r.url, "for": r.serves} for r in topic.resources],
-        "papers": [p.id for p in state.roadmap.papers.values() if topic.id in p.topics],
+        "papers": [p.id for p in state.roadmap.papers_about(topic.id)],
         "sources": list(topic.sources),
         "retired": topic.retired,
     }

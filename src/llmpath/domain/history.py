@@ -83,8 +83,9 @@ def _taken_with(first: int, brought: Callable[[int], Iterable[int]]) -> list[int
     taken, pending = [], [first]
     while pending:
         change_id = pending.pop()
-        taken.append(change_id)
-        pending.extend(brought(change_id))
+        if change_id not in taken:  # a store edited by hand may link in a circle
+            taken.append(change_id)
+            pending.extend(brought(change_id))
     return taken
 
 
@@ -117,7 +118,11 @@ def next_to_undo(
     for candidate in newest_first:
         if candidate.id in taken_back or candidate.kind in NOT_UNDOABLE:
             continue
+        seen = {candidate.id}
         while candidate.imported_by is not None and (parent := change(candidate.imported_by)) is not None:
+            if parent.id in seen:  # a store edited by hand may link in a circle
+                break
+            seen.add(parent.id)
             candidate = parent
         return candidate
     return None

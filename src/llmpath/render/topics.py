@@ -17,7 +17,7 @@ PRIORITY_ORDER = {"Essential": 0, "Important": 1, "Recommended": 2}
 
 
 def related_papers(state: State, topic_id: str) -> list[Paper]:
-    papers = [p for p in state.roadmap.papers.values() if topic_id in p.topics]
+    papers = state.roadmap.papers_about(topic_id)
     return sorted(papers, key=lambda p: (PRIORITY_ORDER.get(p.priority, 9), p.year or 0))
 
 

@@ -11,7 +11,7 @@ its history stays readable.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Index
@@ -21,12 +21,6 @@ from sqlmodel import Field, SQLModel
 def new_uid() -> str:
     """A uid for a change or a record: stable across export and import."""
     return uuid.uuid4().hex
-
-
-def utc_text(value: datetime) -> str:
-    """A stored time as ISO 8601 with its offset: SQLite hands times back without their zone, and
-    every stored time is UTC."""
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
 class Meta(SQLModel, table=True):
