@@ -1,6 +1,9 @@
-"""Small roadmaps for tests, as the Python data a YAML file would hold."""
+"""Small roadmaps for tests, as the Python data a YAML file would hold; names from the bundled roadmap
+that several tests use; and an export made elsewhere."""
 
 import copy
+import json
+from datetime import UTC, date, datetime
 
 import yaml
 
@@ -71,4 +74,62 @@ def tiny(change=None):
 
 def write(path, data):
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+# The first ten steps of the bundled researcher track (each also on other tracks), and ten papers of
+# the catalog, the must-read ones first.
+RESEARCHER_STEPS = [
+    "math-foundations",
+    "classical-ml",
+    "deep-learning",
+    "transformer-basics",
+    "llm-architectures",
+    "fine-tuning-peft",
+    "rlhf-alignment",
+    "production-rag",
+    "multimodal-models",
+    "reading-papers",
+]
+CATALOG_PAPERS = [
+    "attention-is-all-you-need",
+    "bert",
+    "gpt-3",
+    "instructgpt",
+    "llama",
+    "lora",
+    "rag",
+    "constitutional-ai",
+    "scaling-laws-kaplan",
+    "llama-3",
+]
+
+
+def elsewhere_export(path, topic, paper):
+    """A version 2 export from elsewhere: one status change and one paper read, read today."""
+    at, today = datetime.now(UTC).isoformat(), date.today().isoformat()
+    changes = [
+        {"uid": "elsewhere-status", "kind": "status", "summary": f"marked done: {topic}"},
+        {"uid": "elsewhere-read", "kind": "paper_read", "summary": f"logged a reading of {paper}"},
+    ]
+    document = {
+        "format": "llmpath-export",
+        "version": 2,
+        "changes": [{**c, "at": at, "reverts": None, "imported_by": None} for c in changes],
+        "status_events": [
+            {
+                "uid": "e1",
+                "change": "elsewhere-status",
+                "topic": topic,
+                "status": "done",
+                "on": today,
+                "at": at,
+                "note": None,
+            }
+        ],
+        "paper_reads": [
+            {"uid": "r1", "change": "elsewhere-read", "paper": paper, "on": today, "at": at, "note": None, "pass": 1}
+        ],
+    }
+    path.write_text(json.dumps(document))
     return path

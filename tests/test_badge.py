@@ -1,7 +1,8 @@
-"""The prompt badge and `llmpath shell-init`: text, week rollover, the cache, hostile data, files
-that are not files, and what the light paths import. The snippets in real shells are in
-test_prompt_shells.py."""
+"""The prompt badge and `llmpath shell-init`: text, templates, week rollover, the cache and its
+rebuild from the store, hostile data, files that are not files, and what the light paths import.
+The snippets in real shells are in test_prompt_shells.py."""
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -14,8 +15,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from llmpath import badge
-from llmpath.store.queries import stored_generation
 from llmpath.paths import platform_data_dir
+from llmpath.store.queries import stored_generation
 from processes import run_badge
 
 HEAVY = ("typer", "rich", "sqlmodel", "sqlalchemy", "pydantic", "yaml", "platformdirs", "click")
@@ -58,6 +59,14 @@ def test_setup_mistakes_are_reported(llmpath_home):
     for args in (["--format", "{nope}"], ["--bogus"], ["--format", "{"]):
         result = run_badge(llmpath_home, *args)
         assert result.returncode == 2 and result.stderr.startswith("llmpath badge: ")
+
+
+@pytest.mark.parametrize("template", ["{track[x]}", "{track.upper}", "{percent:>5}", "{next!r}", "{", "}"])
+def test_templates_beyond_bare_fields_are_refused(cli, llmpath_home, template):
+    cli("done", "math-foundations")
+    result = run_badge(llmpath_home, "--format", template)
+    assert result.returncode == 2 and result.stderr.startswith("llmpath badge: ") and "Traceback" not in result.stderr
+    assert cli("shell-init", "bash", "--format", template, code=2).stderr.startswith("error: ")
 
 
 def test_a_new_week_shows_zero_papers(cli, llmpath_home):
@@ -106,11 +115,55 @@ def test_a_missing_damaged_or_stale_cache_is_rebuilt_from_the_store(cli, llmpath
         assert fields["done"] == "2"
 
 
+def test_a_rebuilt_badge_rounds_the_percent_as_the_written_one(cli, llmpath_home):
+    cli("done", "programming-foundations", "math-foundations")  # 2 of 135: 1.48%
+    fast = run_badge(llmpath_home).stdout
+    (llmpath_home / "badge.txt").unlink()
+    assert fast == run_badge(llmpath_home).stdout == "llm 1% 0/2 papers\n"
+
+
+def test_a_rebuilt_badge_follows_the_starting_stage_and_names_the_module(cli, llmpath_home):
+    cli("track", "use", "developer", "--from", "Part 3")
+    fast = run_badge(llmpath_home, "--format", "{next}").stdout
+    (llmpath_home / "badge.txt").unlink()
+    assert fast == run_badge(llmpath_home, "--format", "{next}").stdout == "Model Evaluation › Benchmark Suites\n"
+
+
+def test_a_rebuilt_badge_uses_the_target_in_force_this_week(cli, llmpath_home, tmp_path):
+    doc = {
+        "format": "llmpath-export",
+        "version": 1,
+        "paper_targets": [
+            {"uid": "t1", "target": 3, "on": "2026-01-05", "at": "2026-01-05T00:00:00+00:00"},
+            {"uid": "t2", "target": 4, "on": "2999-12-20", "at": "2026-01-06T00:00:00+00:00"},
+        ],
+    }
+    (tmp_path / "t.json").write_text(json.dumps(doc))
+    cli("import", str(tmp_path / "t.json"))
+    fast = run_badge(llmpath_home).stdout
+    (llmpath_home / "badge.txt").unlink()
+    assert fast == run_badge(llmpath_home).stdout == "llm 0% 0/3 papers\n"
+
+
 def test_an_unreadable_store_prints_nothing(llmpath_home):
     llmpath_home.mkdir(parents=True)
     (llmpath_home / "llmpath.db").write_text("not a database")
     result = run_badge(llmpath_home)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_the_badge_exits_0_when_its_output_cannot_be_written(cli, llmpath_home):
+    cli("done", "math-foundations")
+    code = "import sys; from llmpath.entry import main; sys.exit(main())"
+    with open("/dev/full", "w") as full:
+        run = subprocess.run(
+            [sys.executable, "-c", code, "badge"],
+            env=os.environ | {"LLMPATH_HOME": str(llmpath_home)},
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    assert run.returncode == 0 and "Traceback" not in run.stderr
 
 
 def test_the_badge_imports_no_heavy_library(cli, llmpath_home):
@@ -264,6 +317,18 @@ def test_an_older_badge_file_format_is_rebuilt(cli, llmpath_home):
     cache.write_text(cache.read_text().replace(badge.FORMAT_LINE, "llmpath-badge 1"))
     assert run_badge(llmpath_home).stdout == expected
     assert cache.read_text().startswith(badge.FORMAT_LINE + "\n")
+
+
+def test_a_badge_file_that_cannot_be_written_does_not_fail_a_saved_change(cli, cli_json, llmpath_home):
+    cli("done", "math-foundations")
+    cli("done", "classical-ml")
+    (llmpath_home / "badge.txt").unlink()
+    (llmpath_home / "badge.txt").mkdir()
+    result = cli("undo")
+    assert "warning: saved" in result.stderr and "undone" in result.stdout
+    (llmpath_home / "badge.txt").rmdir()
+    marked = {t["id"]: t["status"] for t in cli_json("list", "--track", "complete")["topics"]}
+    assert (marked["math-foundations"], marked["classical-ml"]) == ("done", "todo")
 
 
 # --- llmpath shell-init, without the Typer app ---------------------------------------------------

@@ -8,9 +8,9 @@ import yaml
 
 import samples
 from llmpath.domain.dates import parse_day, same_week, week_label, week_start
+from llmpath.domain.history import UNDO, Change
 from llmpath.domain.planner import plan
 from llmpath.domain.progress import track_progress
-from llmpath.domain.history import UNDO, Change
 from llmpath.domain.records import MemoryRecords
 from llmpath.domain.state import Event, SettingRecord, State, latest_events
 from llmpath.errors import UsageError
@@ -35,7 +35,9 @@ def records(events=(), settings=None, **more):
     """A history in memory: one change per event, and an undo for each event marked reverted."""
     at = datetime(2026, 11, 25, tzinfo=UTC)
     changes = [Change(e.change, f"c{e.change}", "status", "marked", at) for e in events]
-    changes += [Change(10_000 + e.change, f"undo{e.change}", UNDO, "undid", at, reverts=e.change) for e in events if e.reverted]
+    changes += [
+        Change(10_000 + e.change, f"undo{e.change}", UNDO, "undid", at, reverts=e.change) for e in events if e.reverted
+    ]
     kept = [SettingRecord(0, key, value) for key, value in (settings or {}).items()]
     return MemoryRecords(changes=changes, events=list(events), setting_changes=kept, **more)
 
@@ -163,7 +165,7 @@ def test_weeks_start_on_monday():
     assert week_label(monday) == "2026-W49"
 
 
-# --- rules moved out of the CLI: stage lookup, status filters, the paper line, the ahead notice ---
+# --- stage lookup, status filters, the paper line, the ahead notice ------------------------------
 
 
 def test_find_stage_by_id_number_entry_point_title_and_prefix():

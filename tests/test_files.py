@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from processes import run_badge
+
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="FIFOs, device nodes and file modes are POSIX")
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -214,3 +216,16 @@ def test_an_export_is_private_when_new_and_keeps_the_mode_of_the_file_it_replace
     shared.chmod(0o644)
     cli("export", "--markdown", "-o", str(shared))
     assert mode(shared) == 0o644 and shared.read_text().startswith("# ")
+
+
+# --- the data directory's name -------------------------------------------------------------------
+
+
+def test_a_data_dir_named_with_uri_characters_is_used_as_named(cli, cli_json, tmp_path, monkeypatch):
+    home = tmp_path / "odd#dir?x=1"
+    monkeypatch.setenv("LLMPATH_HOME", str(home))
+    cli("done", "math-foundations")
+    assert "schema is current" in " ".join(cli("doctor").stdout.split())
+    assert not (tmp_path / "odd").exists()
+    (home / "badge.txt").unlink()
+    assert run_badge(home).stdout == "llm 1% 0/2 papers\n"

@@ -1,4 +1,5 @@
-"""Untrusted text never controls the terminal: not from a roadmap, an import, a note or the store.
+"""Hostile input: untrusted text never controls the terminal, and no text typed into any argument
+ends in a traceback; not from a roadmap, an import, a note or the store.
 
 Roadmap files and backups come from other people; the store can be edited by anyone who can open
 it. Whatever they hold is shown literally (markup) and visibly (controls), by every command, on
@@ -12,8 +13,10 @@ import subprocess
 import sys
 
 import pytest
+from commands import COMMANDS, ROOT, name, takes_json
 from hostile import CORPUS, ESCAPES, INVISIBLE, MARKUP, hostile_text, leaked
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import samples
 from llmpath.safetext import ascii_text, is_clean, json_text, visible
@@ -29,6 +32,7 @@ TEXT_COMMANDS = [
     ["track"],
     ["papers"],
     ["papers", "--week"],
+    ["papers", "list"],
     ["papers", "next"],
     ["papers", "show", "paper"],
     ["export", "--markdown"],
@@ -63,6 +67,22 @@ def run_all(cli, commands=TEXT_COMMANDS):
 def assert_nothing_leaks(outputs):
     for args, output in outputs:
         assert not leaked(output), (args, leaked(output), output)
+
+
+def test_every_read_command_of_the_app_is_among_the_text_commands():
+    """A read command (one that takes --json, found by walking the app) added later is checked here too."""
+
+    def path_of(args):
+        path, command = (), ROOT
+        for arg in args:
+            if arg not in getattr(command, "commands", {}):
+                break
+            path, command = (*path, arg), command.commands[arg]
+        return path
+
+    checked = {path_of(args) for args in TEXT_COMMANDS}
+    missing = [name(path) for path, command in COMMANDS if takes_json(command) and path not in checked]
+    assert not missing, f"add these commands to TEXT_COMMANDS: {missing}"
 
 
 # --- the function every output path uses ---------------------------------------------------------
@@ -220,6 +240,74 @@ def test_typed_text_never_reaches_the_terminal_raw(cli, roadmap_file, text):
 def test_an_error_quoting_a_name_shows_it_visibly(cli, roadmap_file):
     result = cli("show", "\x1b[2J[/bold]\u202e", code=2)
     assert "[2J[/bold]" in result.stderr and not leaked(result.stderr)
+
+
+@pytest.mark.parametrize("note", ["\udcff", "\x1b]0;pwned\x07\x1b[2J", "a\x00b", "x" * 2001])
+def test_unsafe_or_huge_notes_are_refused(cli, cli_json, note):
+    result = cli("done", "math-foundations", "--note", note, code=2)
+    assert result.stderr.startswith("error: the note") and len(result.stderr.splitlines()) == 1
+    assert cli_json("show", "math-foundations")["status"] == "todo"
+
+
+TYPED = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x2FF), max_size=10),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "-",
+            "--",
+            "0",
+            "-1",
+            "2026-02-30",
+            "9999-12-31",
+            "2026-W53",
+            "\x1b[2J",
+            "a" * 300,
+            "\udcff",
+            "%s",
+            "{}",
+            "../../etc/passwd",
+        ]
+    ),
+)
+
+COMMANDS_WITH_TEXT = [
+    lambda t: ["done", t],
+    lambda t: ["start", "math-foundations", "--note", t],
+    lambda t: ["skip", "math-foundations", "--on", t],
+    lambda t: ["show", t],
+    lambda t: ["list", "--stage", t],
+    lambda t: ["roadmap", "--status", t],
+    lambda t: ["next", "--track", t],
+    lambda t: ["track", "use", t],
+    lambda t: ["track", "use", "developer", "--from", t],
+    lambda t: ["papers", "log", t],
+    lambda t: ["papers", "log", t, "--new"],
+    lambda t: ["papers", "log", "lora", "--on", t, "--note", t],
+    lambda t: ["papers", "--week", "--of", t],
+    lambda t: ["papers", "target", t],
+    lambda t: ["papers", "--topic", t],
+    lambda t: ["papers", "show", t],
+    lambda t: ["import", t],
+    lambda t: ["--roadmap", t, "next"],
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(command=st.sampled_from(COMMANDS_WITH_TEXT), text=TYPED)
+def test_random_text_in_any_argument_never_gives_a_traceback(cli, command, text):
+    """`cli` fails the test on any exception; every outcome must be a clean exit."""
+    from typer.testing import CliRunner
+
+    from llmpath.cli import app
+
+    result = CliRunner().invoke(app, command(text), catch_exceptions=False)
+    assert result.exit_code in (0, 1, 2)
+    if result.exit_code:
+        assert "Traceback" not in result.stderr
+        assert result.stderr.strip()
 
 
 # --- terminals that cannot show every character --------------------------------------------------

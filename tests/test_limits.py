@@ -5,6 +5,7 @@ import json
 import time
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -142,12 +143,23 @@ def test_random_bytes_given_to_import_never_give_a_traceback(cli, tmp_path, cont
     refused(import_stdin(content), "error: standard input: ")
 
 
+# --- typed arguments -----------------------------------------------------------------------------
+
+
+def test_a_huge_topic_name_is_refused_quickly(cli):
+    result = cli("done", "x" * 20_000, code=2)
+    assert "20000 characters long" in result.stderr and len(result.stderr) < 200
+
+
 # --- roadmap: file size and fields --------------------------------------------------------------
 
 
 def test_a_roadmap_with_a_50_mb_title_is_refused_by_its_size_before_parsing(cli, tmp_path, monkeypatch):
     path = tmp_path / "roadmap.yaml"
-    samples.write(path, samples.tiny(lambda d: d["topics"][0].update(title="x" * 50_000_000)))
+    # What yaml.safe_dump writes for a 50 MB title (one plain line), without the minute PyYAML takes to write it.
+    text = yaml.safe_dump(samples.tiny(lambda d: d["topics"][0].update(title="TITLE")), sort_keys=False)
+    assert text.count("title: TITLE\n") == 1
+    path.write_text(text.replace("title: TITLE\n", "title: " + "x" * 50_000_000 + "\n"), encoding="utf-8")
     assert path.stat().st_size > MAX_ROADMAP_BYTES
     monkeypatch.setenv("LLMPATH_ROADMAP", str(path))
     started = time.monotonic()

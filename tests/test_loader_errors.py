@@ -1,4 +1,5 @@
-"""Each validation error names the file, the entry's path and what is wrong."""
+"""Loading a roadmap: each validation error names the file, the entry's path and what is wrong;
+through the CLI, a missing or broken roadmap is one line."""
 
 import copy
 
@@ -165,6 +166,17 @@ def test_key_given_twice():
         parse_roadmap("topics:\n  - id: a\n    title: A\n    title: B\n", "custom.yaml")
 
 
+def test_a_prerequisite_listed_twice_is_a_roadmap_error():
+    data = samples.tiny(lambda d: d["topics"][1]["prerequisites"].append("alpha"))
+    with pytest.raises(RoadmapError, match=r"topics\[1\]\.prerequisites\[1\]: 'alpha' is listed twice"):
+        parse_roadmap(yaml.safe_dump(data))
+
+
+def test_a_mapping_key_that_is_a_list_is_a_roadmap_error():
+    with pytest.raises(RoadmapError, match="not a roadmap"):
+        parse_roadmap("? [a, b]\n: c\n", "odd.yaml")
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(RoadmapError, match="roadmap file not found"):
         load_roadmap(tmp_path / "nope.yaml")
@@ -237,3 +249,15 @@ def test_the_bundled_roadmap_loads():
     roadmap = load_roadmap(bundled_roadmap())
     assert len(roadmap.topics) > 100
     assert any("\n" in topic.body for topic in roadmap.topics.values())  # why bodies may span lines
+
+
+# --- through the CLI -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("roadmap", ["missing.yaml", "dir", "broken.yaml"])
+def test_missing_or_broken_roadmaps_give_one_line(cli, tmp_path, monkeypatch, roadmap):
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "broken.yaml").write_text("version: 1\ntopics: {")
+    monkeypatch.setenv("LLMPATH_ROADMAP", str(tmp_path / roadmap))
+    result = cli("next", code=1)
+    assert result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1

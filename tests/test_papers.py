@@ -1,6 +1,7 @@
 """The paper log: domain rules, and every papers command and error path through the CLI."""
 
 import itertools
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -186,6 +187,11 @@ def test_another_week(cli, cli_json):
     assert cli_json("papers", "--of", "2026-W47")["count"] == 1  # --of implies --week
 
 
+def test_the_first_week_of_year_one_is_shown(cli):
+    result = cli("papers", "--week", "--of", "0001-W01", "--json")
+    assert json.loads(result.stdout)["week"] == "0001-W01"
+
+
 @pytest.mark.parametrize("value", ["2026-W60", "2999-W01", "soon", "2026-13-01"])
 def test_a_bad_week_is_refused(cli, value):
     result = cli("papers", "--week", "--of", value, code=2)
@@ -202,6 +208,19 @@ def test_target_refuses_anything_but_1_to_50(cli, cli_json, value):
     result = cli("papers", "target", value, code=2)
     assert "whole number from 1 to 50" in result.stderr
     assert week(cli_json)["target"] == 2
+
+
+def test_an_older_target_set_the_same_day_does_not_win(cli, cli_json, tmp_path):
+    cli("papers", "target", "5")
+    today = cli_json("papers", "--week")["monday"]
+    doc = {
+        "format": "llmpath-export",
+        "version": 1,
+        "paper_targets": [{"uid": "old", "target": 3, "on": today, "at": "2000-01-01T00:00:00+00:00"}],
+    }
+    (tmp_path / "t.json").write_text(json.dumps(doc))
+    cli("import", str(tmp_path / "t.json"))
+    assert cli_json("papers", "--week")["target"] == 5
 
 
 def test_catalog_list_and_filters(cli, cli_json):
@@ -237,15 +256,3 @@ def test_next_and_progress_gain_a_papers_line(cli, cli_json):
 
 def test_options_before_a_subcommand_are_refused(cli):
     assert "put options after the subcommand" in cli("papers", "--unread", "list", code=2).stderr
-
-
-def test_papers_help_has_examples(cli):
-    for command in (
-        ["papers"],
-        ["papers", "log"],
-        ["papers", "show"],
-        ["papers", "target"],
-        ["papers", "list"],
-        ["papers", "next"],
-    ):
-        assert "Example" in cli(*command, "--help").stdout

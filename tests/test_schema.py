@@ -5,6 +5,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, inspect
+from sqlmodel import SQLModel
+
+from llmpath.store import migrations, queries
+from llmpath.store.tables import StatusEvent  # noqa: F401  (registers every table on SQLModel.metadata)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -217,3 +222,17 @@ def test_the_sqlmodel_tables_describe_the_migrated_schema():
         declared = {c.name: not c.nullable or c.primary_key for c in table.columns}
         assert declared == pinned, name
     assert set(SQLModel.metadata.tables) == set(SCHEMA) - {"migration"}
+
+
+def test_migrations_build_the_schema_the_tables_describe(cli, llmpath_home):
+    cli("next")
+    engine = create_engine(f"sqlite:///{llmpath_home / 'llmpath.db'}")
+    found = inspect(engine)
+    for table in SQLModel.metadata.sorted_tables:
+        columns = {c["name"] for c in found.get_columns(table.name)}
+        assert columns == {c.name for c in table.columns}, table.name
+    assert migrations.applied(engine) == [name for name, _ in migrations.MIGRATIONS]
+
+
+def test_the_schema_readers_trust_is_the_latest_migration():
+    assert queries.SCHEMA == migrations.latest()

@@ -1,19 +1,21 @@
-"""The store: sync with the dataset, migrations, the read model, and damaged or unusable stores."""
+"""The store follows the roadmap and the releases: a changed roadmap is synced (retired topics keep
+their records, renamed ones their progress), older stores are upgraded in place after a backup with
+every record kept, and every write brings the read model along. Stores that cannot be used are in
+test_store_errors.py; the pinned schema is in test_schema.py."""
 
-import json
 import os
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect
-from sqlmodel import SQLModel
+from sqlalchemy import create_engine
 
 import samples
-from llmpath import paths
 from llmpath.store import migrations
-from llmpath.store.tables import StatusEvent  # noqa: F401  (registers every table on SQLModel.metadata)
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture
@@ -28,6 +30,15 @@ def custom_roadmap(tmp_path, monkeypatch):
 
     write()
     return write
+
+
+def statuses(cli_json):
+    return {t["id"]: t["status"] for t in cli_json("list")["topics"]}
+
+
+def recorded_statuses(cli_json):
+    """The statuses of the topics that are not to do."""
+    return {t["id"]: t["status"] for t in cli_json("list")["topics"] if t["status"] != "todo"}
 
 
 # --- sync --------------------------------------------------------------------------------------
@@ -90,6 +101,84 @@ def test_a_broken_roadmap_changes_nothing(cli, cli_json, custom_roadmap, store_c
     assert store_contents() == before
 
 
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(cli, cli_json, custom_roadmap):
+    cli("next")
+    path = custom_roadmap()
+    before = path.stat()
+    text = path.read_text().replace("title: Alpha", "title: Alfa!")
+    path.write_text(text)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert cli_json("list")["topics"][0]["title"] == "Alfa!"
+
+
+def test_a_retired_topic_id_does_not_hide_a_module_of_that_name(cli, cli_json, custom_roadmap):
+    cli("done", "gamma")
+
+    def gamma_becomes_a_module(d):
+        d["topics"][2].update(id="eps", module="gamma")
+        d["modules"].append({"id": "gamma", "title": "Gamma module"})
+        d["tracks"][0]["stages"][1]["modules"] = ["mod", "gamma"]
+        d["topics"].append({"id": "zeta", "title": "Zeta", "module": "gamma"})
+        d["topics"].append({"id": "gamma-keeper", "title": "Keeper", "module": "mod"})
+
+    custom_roadmap(gamma_becomes_a_module)
+    cli("done", "gamma")
+    marked = statuses(cli_json)
+    assert (marked["eps"], marked["zeta"]) == ("done", "done")
+
+
+def test_show_a_retired_topic_whose_module_is_gone(cli, custom_roadmap):
+    cli("done", "gamma")
+
+    def drop_module(d):
+        d["topics"].pop(2)
+        d["modules"] = []
+        d["tracks"][0]["stages"][1] = {"id": "second", "title": "Second", "topics": ["delta"]}
+
+    custom_roadmap(drop_module)
+    assert "Retired" in cli("show", "gamma").stdout
+
+
+def _rename(old, new, aliases):
+    def change(d):
+        for topic in d["topics"]:
+            if topic["id"] == old:
+                topic.update(id=new, aliases=aliases)
+        for track in d["tracks"]:
+            for stage in track["stages"]:
+                stage["topics"] = [new if t == old else t for t in stage.get("topics", [])]
+        for topic in d["topics"]:
+            topic["prerequisites"] = [new if p == old else p for p in topic.get("prerequisites", [])]
+        for paper in d["papers"]:
+            paper["topics"] = [new if t == old else t for t in paper["topics"]]
+
+    return change
+
+
+def test_progress_survives_an_alias_dropped_later_and_chained_renames(cli, cli_json, custom_roadmap):
+    cli("done", "alpha")
+    custom_roadmap(_rename("alpha", "alpha-2", ["alpha"]))
+    assert statuses(cli_json)["alpha-2"] == "done"
+    custom_roadmap(_rename("alpha", "alpha-3", ["alpha-2"]))  # the first alias is gone from the file
+    assert statuses(cli_json)["alpha-3"] == "done"
+    assert cli_json("show", "alpha")["id"] == "alpha-3"  # the oldest id still finds it
+
+
+def test_show_follows_an_old_id(cli, cli_json, custom_roadmap):
+    custom_roadmap(_rename("alpha", "alpha-2", ["alpha"]))
+    assert cli_json("show", "alpha")["id"] == "alpha-2"
+
+
+def test_a_store_synced_by_a_release_that_stored_the_roadmap_differently_is_synced_again(cli, cli_json, llmpath_home):
+    cli("done", "programming-foundations")
+    with sqlite3.connect(llmpath_home / "llmpath.db") as db:
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'dataset_storage'")
+        db.execute("UPDATE topic SET title = 'laid out by an older release' WHERE id = 'math-foundations'")
+    db.close()
+    assert cli_json("show", "math-foundations")["title"] == "Mathematical foundations"
+    assert cli_json("show", "programming-foundations")["status"] == "done"
+
+
 def test_the_roadmap_option_wins(cli, cli_json, tmp_path):
     path = samples.write(tmp_path / "mine.yaml", samples.tiny())
     assert cli_json("--roadmap", str(path), "next")["track"] == "main"
@@ -97,17 +186,7 @@ def test_the_roadmap_option_wins(cli, cli_json, tmp_path):
     assert cli("--roadmap", str(tmp_path / "missing.yaml"), "next", code=1).stderr.startswith("error: ")
 
 
-# --- migrations --------------------------------------------------------------------------------
-
-
-def test_migrations_build_the_schema_the_tables_describe(cli, llmpath_home):
-    cli("next")
-    engine = create_engine(f"sqlite:///{llmpath_home / 'llmpath.db'}")
-    found = inspect(engine)
-    for table in SQLModel.metadata.sorted_tables:
-        columns = {c["name"] for c in found.get_columns(table.name)}
-        assert columns == {c.name for c in table.columns}, table.name
-    assert migrations.applied(engine) == [name for name, _ in migrations.MIGRATIONS]
+# --- upgrades ------------------------------------------------------------------------------------
 
 
 def test_an_old_schema_store_is_upgraded_in_place_after_a_backup(cli, cli_json, llmpath_home):
@@ -133,6 +212,46 @@ def test_an_old_schema_store_is_upgraded_in_place_after_a_backup(cli, cli_json, 
         assert old.execute("SELECT name FROM migration").fetchall() == [("0001_initial",)]
     old.close()
     assert migrations.applied(create_engine(f"sqlite:///{database}"))[-1] == migrations.latest()
+
+
+def test_a_store_from_the_first_schema_is_upgraded_and_keeps_every_record(cli, cli_json, llmpath_home):
+    llmpath_home.mkdir(parents=True)
+    with sqlite3.connect(llmpath_home / "llmpath.db") as conn:
+        conn.executescript((FIXTURES / "store-0001.sql").read_text())
+    conn.close()
+    data = cli_json("progress")
+    assert data["track"] == "complete" and data["done"] == 1  # math done; classical ML was undone
+    history = cli_json("show", "math-foundations")["history"]
+    assert [h["status"] for h in history] == ["in_progress", "done"] and history[1]["note"] == "finished 3Blue1Brown"
+    retired = cli_json("show", "prompt-design")
+    assert retired["retired"] is True and retired["history"][0]["note"].startswith("a topic later removed")
+    assert cli_json("show", "classical-ml")["history"][0]["undone"] is True
+    (backup,) = llmpath_home.glob("llmpath.db.pre-migration-*.bak")
+    with sqlite3.connect(backup) as old:
+        assert old.execute("SELECT count(*) FROM status_event").fetchone() == (4,)
+    old.close()
+    assert "schema is current" in " ".join(cli("doctor").stdout.split())
+
+
+def test_an_upgrade_from_the_last_schema_keeps_every_record(cli, cli_json, llmpath_home):
+    llmpath_home.mkdir(parents=True)
+    with sqlite3.connect(llmpath_home / "llmpath.db") as conn:
+        conn.executescript((FIXTURES / "store-0004.sql").read_text())
+    conn.close()
+    assert recorded_statuses(cli_json) == {
+        "programming-foundations": "done",
+        "math-foundations": "done",
+        "nn-foundations-neural-network-fundamentals": "in_progress",
+    }
+    assert cli_json("track")["active"] == "developer"
+    week = cli_json("papers", "--week", "--of", "2026-11-28")
+    assert week["target"] == 3
+    assert cli_json("papers", "show", "lora")["history"][0]["note"] == "good"
+    assert any(p["id"] == "own-my-own-preprint" for p in cli_json("papers")["papers"])
+    history = cli_json("show", "ml-foundations")["history"]
+    assert [h["undone"] for h in history] == [True]
+    # The old history is walked back in its order: the latest change was a track switch.
+    assert "start_stage" in cli("undo").stdout or "developer" in cli("undo").stdout
 
 
 # --- the read model ------------------------------------------------------------------------------
@@ -177,50 +296,3 @@ def test_writes_bring_the_read_model_along_in_their_own_transaction(cli, llmpath
         assert rows == [("math-foundations", "done")]
     finally:
         connection.close()
-
-
-# --- unusable stores ----------------------------------------------------------------------------
-
-
-def test_a_file_that_is_not_a_database_is_refused_and_kept(cli, llmpath_home):
-    llmpath_home.mkdir(parents=True)
-    database = llmpath_home / "llmpath.db"
-    database.write_text("my shopping list\n")
-    result = cli("next", code=1)
-    assert result.stderr.startswith(f"error: {database} is not an llmpath database;")
-    assert "move it aside" in result.stderr and len(result.stderr.splitlines()) == 1
-    assert database.read_text() == "my shopping list\n"
-
-
-def test_a_truncated_database_is_refused_and_kept(cli, llmpath_home):
-    llmpath_home.mkdir(parents=True)
-    (llmpath_home / "llmpath.db").write_bytes(b"SQLite")
-    assert "is truncated" in cli("next", code=1).stderr
-    assert (llmpath_home / "llmpath.db").read_bytes() == b"SQLite"
-
-
-def test_a_data_dir_that_is_a_file(cli, llmpath_home):
-    llmpath_home.parent.mkdir(parents=True, exist_ok=True)
-    llmpath_home.write_text("x")
-    assert "is not a directory" in cli("next", code=1).stderr
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
-def test_an_unwritable_data_dir(cli, llmpath_home):
-    llmpath_home.mkdir(parents=True)
-    llmpath_home.chmod(0o500)
-    try:
-        assert "not writable" in cli("next", code=1).stderr
-    finally:
-        llmpath_home.chmod(0o700)
-
-
-def test_a_data_dir_that_cannot_be_created(cli, monkeypatch):
-    monkeypatch.setenv("LLMPATH_HOME", "/proc/llmpath-cannot-exist/data")
-    result = cli("next", code=1)
-    assert result.stderr.startswith("error: cannot create the data directory /proc/llmpath-cannot-exist/data")
-    assert "LLMPATH_HOME" in result.stderr
-
-
-def test_the_data_dir_follows_llmpath_home(llmpath_home):
-    assert paths.resolve().data_dir == llmpath_home

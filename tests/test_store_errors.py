@@ -1,5 +1,8 @@
-"""SQLite's errors, told apart by their result code: each gets one line saying what happened and what
-to do, and only real damage is called damage. Databases of other programs are never touched."""
+"""Stores and data directories llmpath cannot use: damaged files, databases of other programs or of a
+newer llmpath, a busy store, a full disk, a read-only file, a data directory that is not one.
+
+SQLite's errors are told apart by their result code: each gets one line saying what happened and
+what to do, and only real damage is called damage. What llmpath cannot use it never touches."""
 
 import json
 import os
@@ -166,6 +169,36 @@ def test_random_bytes_behind_an_sqlite_header_are_not_a_database(cli, llmpath_ho
     assert files_of(llmpath_home) == before
 
 
+def test_a_corrupted_database_gives_one_line_and_is_untouched(cli, llmpath_home):
+    cli("done", "math-foundations")
+    database = llmpath_home / "llmpath.db"
+    data = bytearray(database.read_bytes())
+    data[4096:12288] = b"\xff" * 8192  # scribble over pages after the header
+    database.write_bytes(bytes(data))
+    result = cli("next", code=1)
+    assert result.stderr.startswith(f"error: {database}") and len(result.stderr.splitlines()) == 1
+    assert database.read_bytes() == bytes(data)
+    doctor = cli("doctor", code=1).stdout
+    assert "BAD" in doctor
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_kept(cli, llmpath_home):
+    llmpath_home.mkdir(parents=True)
+    database = llmpath_home / "llmpath.db"
+    database.write_text("my shopping list\n")
+    result = cli("next", code=1)
+    assert result.stderr.startswith(f"error: {database} is not an llmpath database;")
+    assert "move it aside" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert database.read_text() == "my shopping list\n"
+
+
+def test_a_truncated_database_is_refused_and_kept(cli, llmpath_home):
+    llmpath_home.mkdir(parents=True)
+    (llmpath_home / "llmpath.db").write_bytes(b"SQLite")
+    assert "is truncated" in cli("next", code=1).stderr
+    assert (llmpath_home / "llmpath.db").read_bytes() == b"SQLite"
+
+
 # --- databases of other programs ------------------------------------------------------------------------------
 
 FOREIGN = {
@@ -213,6 +246,28 @@ def test_a_database_of_another_program_is_refused_untouched(cli, llmpath_home, s
     assert files_of(llmpath_home) == before  # bytes and mode; no -wal, -shm or backup beside it
 
 
+def test_a_database_of_another_program_is_refused_and_untouched(cli, llmpath_home):
+    llmpath_home.mkdir(parents=True)
+    database = llmpath_home / "llmpath.db"
+    with sqlite3.connect(database) as conn:
+        conn.execute("CREATE TABLE recipes (name TEXT)")
+        conn.execute("INSERT INTO recipes VALUES ('soup')")
+    conn.close()
+    before = database.read_bytes()
+    result = cli("next", code=1)
+    assert "database of another program" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert database.read_bytes() == before and not list(llmpath_home.glob("*.bak"))
+
+
+def test_a_store_from_a_newer_llmpath_is_refused(cli, llmpath_home):
+    cli("next")
+    with sqlite3.connect(llmpath_home / "llmpath.db") as conn:
+        conn.execute("INSERT INTO migration (name, applied_at) VALUES ('9999_from_the_future', '2030-01-01')")
+    conn.close()
+    result = cli("next", code=1)
+    assert "upgraded by a newer llmpath" in result.stderr
+
+
 def test_a_store_of_a_newer_llmpath_is_recognised_as_newer(cli, llmpath_home):
     cli("done", "math-foundations")
     with sqlite3.connect(llmpath_home / "llmpath.db") as conn:
@@ -221,6 +276,43 @@ def test_a_store_of_a_newer_llmpath_is_recognised_as_newer(cli, llmpath_home):
     message = one_line_error(cli("done", "classical-ml", code=1))
     assert "upgraded by a newer llmpath (schema 0099_future); upgrade llmpath" in message
     assert "schema 0099_future comes from a newer llmpath" in " ".join(cli("doctor", code=1).stdout.split())
+
+
+# --- data directories that cannot be used --------------------------------------------------------
+
+
+def test_a_data_dir_that_is_a_file(cli, llmpath_home):
+    llmpath_home.parent.mkdir(parents=True, exist_ok=True)
+    llmpath_home.write_text("x")
+    assert "is not a directory" in cli("next", code=1).stderr
+
+
+@pytest.mark.skipif(IS_ROOT, reason="root can write anywhere")
+def test_an_unwritable_data_dir(cli, llmpath_home):
+    llmpath_home.mkdir(parents=True)
+    llmpath_home.chmod(0o500)
+    try:
+        assert "not writable" in cli("next", code=1).stderr
+    finally:
+        llmpath_home.chmod(0o700)
+
+
+def test_a_data_dir_that_cannot_be_created(cli, monkeypatch):
+    monkeypatch.setenv("LLMPATH_HOME", "/proc/llmpath-cannot-exist/data")
+    result = cli("next", code=1)
+    assert result.stderr.startswith("error: cannot create the data directory /proc/llmpath-cannot-exist/data")
+    assert "LLMPATH_HOME" in result.stderr
+
+
+@pytest.mark.parametrize("home", ["a-file", "/proc/llmpath/nope"])
+def test_unusable_data_dirs_give_one_line(cli, tmp_path, monkeypatch, home):
+    if home == "a-file":
+        (tmp_path / "a-file").write_text("x")
+        home = str(tmp_path / "a-file")
+    monkeypatch.setenv("LLMPATH_HOME", home)
+    for command in (["next"], ["done", "math-foundations"], ["papers", "--week"], ["export"]):
+        result = cli(*command, code=1)
+        assert result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1
 
 
 # --- a full disk, a read-only file --------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
-"""The daily loop through the real CLI: next, done, start, skip, undo, show and the views."""
-
-import json
+"""The daily loop through the real CLI: next, done, start, skip, show, the views (roadmap, list,
+progress) and tracks; and where. Undo is in test_history.py, --help in test_docs.py."""
 
 import pytest
 
 import samples
+from llmpath import paths
 
 
 def statuses(cli_json, track="developer"):
@@ -130,6 +130,11 @@ def test_note_and_backfilled_date(cli, cli_json):
     assert event["note"] == "3Blue1Brown was great" and event["on"] == "2026-01-05"
 
 
+def test_a_multi_line_note_is_kept(cli, cli_json):
+    cli("done", "math-foundations", "--note", "line one\n\tline two")
+    assert cli_json("show", "math-foundations")["history"][0]["note"] == "line one\n\tline two"
+
+
 @pytest.mark.parametrize("day", ["2026-02-30", "tomorrow", "2999-01-01", "05/01/2026"])
 def test_bad_dates_are_refused_and_change_nothing(cli, cli_json, day):
     result = cli("done", "math-foundations", "--on", day, code=2)
@@ -150,32 +155,6 @@ def test_skip_leaves_the_percentage(cli, cli_json):
     data = cli_json("progress")
     assert (data["done"], data["skipped"], data["total"]) == (6, 3, 135)
     assert data["percent"] == round(100 * 6 / 132, 1)
-
-
-# --- undo ----------------------------------------------------------------------------------------
-
-
-def test_undo_walks_back_one_change_at_a_time(cli, cli_json):
-    cli("start", "math-foundations")
-    cli("done", "math-foundations")
-    cli("done", "embeddings")
-    out = cli("undo").stdout
-    assert "undone" in out and out.count("undone") == 6
-    assert statuses(cli_json)["embeddings-applications"] == "todo"
-    cli("undo")
-    assert statuses(cli_json)["math-foundations"] == "in_progress"
-    cli("undo")
-    assert statuses(cli_json)["math-foundations"] == "todo"
-    result = cli("undo", code=2)
-    assert "nothing to undo" in result.stderr
-
-
-def test_undone_changes_stay_in_history(cli, cli_json):
-    cli("done", "math-foundations", "--note", "oops")
-    cli("undo")
-    (event,) = history(cli_json, "math-foundations")
-    assert event["undone"] is True and event["note"] == "oops"
-    assert "(undone) oops" in cli("show", "math-foundations").stdout
 
 
 # --- show, roadmap, list, progress ----------------------------------------------------------------
@@ -224,6 +203,11 @@ def test_view_filters_refuse_bad_values(cli, option, value):
     assert result.stderr.startswith("error: ")
 
 
+@pytest.mark.parametrize("value", ["²", "٣", "0", "99"])
+def test_odd_stage_numbers_are_refused(cli, value):
+    assert cli("list", "--stage", value, code=2).stderr.startswith("error: ")
+
+
 def test_list_json_in_track_order(cli, cli_json):
     topics = cli_json("list")["topics"]
     assert len(topics) == 135
@@ -264,6 +248,13 @@ def test_progress_names_the_level_reached(cli, cli_json):
     cli("done", "specialist-junior")
     assert cli_json("progress")["level"]["reached"] == "Practitioner Junior"
     assert "Level reached: Practitioner Junior" in cli("progress").stdout
+
+
+def test_lists_and_candidates_fit_80_columns(cli):
+    out = cli("list", "--track", "specialist").stdout + cli("list").stdout
+    assert max(len(line) for line in out.splitlines()) <= 80
+    err = cli("show", "overview", code=2).stderr + cli("done", "Applications", code=2).stderr
+    assert max(len(line) for line in err.splitlines()[1:]) <= 80
 
 
 # --- tracks ----------------------------------------------------------------------------------------
@@ -308,7 +299,7 @@ def test_track_use_refuses_unknowns(cli):
     assert "has no stage" in cli("track", "use", "developer", "--from", "Part 7", code=2).stderr
 
 
-# --- where, version, help ---------------------------------------------------------------------------
+# --- where ---------------------------------------------------------------------------------------
 
 
 def test_where_prints_the_paths(cli, cli_json, llmpath_home):
@@ -319,47 +310,5 @@ def test_where_prints_the_paths(cli, cli_json, llmpath_home):
     assert str(llmpath_home) in cli("where").stdout
 
 
-def test_version(cli):
-    from llmpath import __version__
-
-    assert cli("--version").stdout.strip() == f"llmpath {__version__}"
-
-
-@pytest.mark.parametrize(
-    "command",
-    [
-        ["next"],
-        ["done"],
-        ["start"],
-        ["skip"],
-        ["undo"],
-        ["show"],
-        ["roadmap"],
-        ["list"],
-        ["progress"],
-        ["track"],
-        ["track", "use"],
-        ["where"],
-    ],
-)
-def test_every_command_has_help_with_an_example(cli, command):
-    out = cli(*command, "--help").stdout
-    assert "Example" in out
-
-
-def test_read_commands_output_valid_json_only(cli):
-    for command in (
-        ["next"],
-        ["list"],
-        ["roadmap"],
-        ["progress"],
-        ["track"],
-        ["where"],
-        ["show", "rag-retrieval-methods"],
-    ):
-        json.loads(cli(*command, "--json").stdout)
-
-
-def test_bare_llmpath_shows_the_help(cli):
-    out = cli().stdout
-    assert "Usage: " in out and "next" in out and "papers" in out
+def test_the_data_dir_follows_llmpath_home(llmpath_home):
+    assert paths.resolve().data_dir == llmpath_home
