@@ -58,16 +58,18 @@ def forget_badge(paths: Paths) -> None:
 
 
 def ensure_synced(engine: Engine, paths: Paths) -> None:
-    from ..roadmap.loader import load_roadmap  # YAML is parsed only when the roadmap file changed
-
     try:
         digest = roadmap_digest(paths.roadmap)
     except (OSError, ValueError):
+        from ..roadmap.loader import load_roadmap
+
         load_roadmap(paths.roadmap)  # raises the clear error for a missing or unreadable file
         raise
     with Session(reading(engine)) as session:
         if is_synced(session, digest):
             return
+    from ..roadmap.loader import load_roadmap  # only when the roadmap file changed
+
     roadmap = load_roadmap(paths.roadmap)  # a broken file fails here, before anything changes
     with Session(engine) as session, session.begin():
         if is_synced(session, digest):  # another process synced while this one waited for the lock
