@@ -1,10 +1,35 @@
-"""Every test gets its own data directory; none touches the real home."""
+"""Every test gets its own data directory; none touches the real home. The app's click command is built
+once per test process, as the console script builds it once per run."""
 
 from pathlib import Path
 
 import pytest
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def app_built_once():
+    """Typer's CliRunner turns the Typer app into its click command on every invoke: the signatures and
+    type hints of every command, about 25 ms each time, thousands of times in this suite. A click
+    command is made to be invoked again and again, so each app is turned into one here once, and
+    every in-process run (the `cli` fixture and the tests' own CliRunner) invokes that same command."""
+    import typer.testing
+
+    build = getattr(typer.testing, "_get_command", None)
+    if build is None:  # a Typer whose CliRunner builds it differently: leave it be
+        yield
+        return
+    built = {}
+
+    def once(app):
+        if id(app) not in built:
+            built[id(app)] = (app, build(app))  # the app is kept, so its id is never reused
+        return built[id(app)][1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.testing, "_get_command", once)
+        yield
 
 
 @pytest.fixture(autouse=True)
