@@ -133,3 +133,13 @@ def elsewhere_export(path, topic, paper):
     }
     path.write_text(json.dumps(document))
     return path
+
+
+def views(cli_json):
+    """What the read path shows: every status on the complete track, this week's papers, the track."""
+    week = cli_json("papers", "--week")
+    return {
+        "statuses": {t["id"]: t["status"] for t in cli_json("list", "--track", "complete")["topics"]},
+        "week": {k: week[k] for k in ("monday", "count", "target")},
+        "active": cli_json("track")["active"],
+    }

@@ -30,6 +30,7 @@ from llmpath.paths import bundled_roadmap
 from llmpath.roadmap.loader import load_roadmap
 from llmpath.store.migrations import MIGRATIONS
 from processes import run_badge
+from samples import views
 
 LLMPATH = [sys.executable, "-m", "llmpath"]
 TIMEOUT = 180  # seconds for a whole batch of processes: only a hang comes near it
@@ -88,16 +89,6 @@ def query(home, sql, *params):
         return connection.execute(sql, params).fetchall()
     finally:
         connection.close()
-
-
-def views(cli_json):
-    """What the read path shows: every status on the complete track, this week's papers, the track."""
-    week = cli_json("papers", "--week")
-    return {
-        "statuses": {t["id"]: t["status"] for t in cli_json("list", "--track", "complete")["topics"]},
-        "week": {k: week[k] for k in ("monday", "count", "target")},
-        "active": cli_json("track")["active"],
-    }
 
 
 # --- the history under contention -------------------------------------------------------------------

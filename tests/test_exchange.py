@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import samples
 from llmpath.paths import bundled_roadmap
 from llmpath.roadmap.loader import load_roadmap
+from samples import views
 
 TOPICS = samples.RESEARCHER_STEPS
 PAPERS = samples.CATALOG_PAPERS
@@ -30,16 +31,6 @@ def records(document):
 
 def statuses(cli_json):
     return {t["id"]: t["status"] for t in cli_json("list")["topics"] if t["status"] != "todo"}
-
-
-def views(cli_json):
-    """What the read path shows: every status on the complete track, this week's papers, the track."""
-    week = cli_json("papers", "--week")
-    return {
-        "statuses": {t["id"]: t["status"] for t in cli_json("list", "--track", "complete")["topics"]},
-        "week": {k: week[k] for k in ("monday", "count", "target")},
-        "active": cli_json("track")["active"],
-    }
 
 
 # --- export --------------------------------------------------------------------------------------

@@ -165,6 +165,15 @@ def recorded(cli, llmpath_home):
     return llmpath_home / "llmpath.db"
 
 
+def edit_store(database, *statements):
+    """Change the store behind llmpath's back, as a hand edit would, in one transaction."""
+    connection = sqlite3.connect(database)
+    with connection:
+        for statement in statements:
+            connection.execute(statement)
+    connection.close()
+
+
 def damage(database, table, column, value):
     """Scribble one value of the table's latest row, as a disk or a hand edit might."""
     connection = sqlite3.connect(database)
@@ -204,10 +213,7 @@ def test_a_change_linking_to_itself_never_holds_up_undo(recorded, llmpath_home):
     import subprocess
     import sys
 
-    connection = sqlite3.connect(recorded)
-    with connection:
-        connection.execute("UPDATE change SET imported_by = id WHERE kind = 'status'")
-    connection.close()
+    edit_store(recorded, "UPDATE change SET imported_by = id WHERE kind = 'status'")
     env = {"LLMPATH_HOME": str(llmpath_home), "PATH": "/usr/bin:/bin"}
     for command in (["undo"], ["undo"], ["doctor"]):
         subprocess.run([sys.executable, "-m", "llmpath", *command], env=env, timeout=60, capture_output=True)
@@ -216,11 +222,11 @@ def test_a_change_linking_to_itself_never_holds_up_undo(recorded, llmpath_home):
 def test_damaged_readings_are_left_out_of_counts_too(cli, cli_json, llmpath_home):
     for _ in range(3):
         cli("papers", "log", "bert")
-    connection = sqlite3.connect(llmpath_home / "llmpath.db")
-    with connection:
-        connection.execute("UPDATE paper_read SET read_on = '0000' WHERE id = 1")
-        connection.execute("UPDATE paper_read SET change_id = 'x' WHERE id = 2")
-    connection.close()
+    edit_store(
+        llmpath_home / "llmpath.db",
+        "UPDATE paper_read SET read_on = '0000' WHERE id = 1",
+        "UPDATE paper_read SET change_id = 'x' WHERE id = 2",
+    )
     shown = {p["id"]: p["reads"] for p in cli_json("papers")["papers"]}
     assert shown["bert"] == 1
 
@@ -228,10 +234,7 @@ def test_damaged_readings_are_left_out_of_counts_too(cli, cli_json, llmpath_home
 def test_doctor_sees_a_read_model_edited_behind_its_back(cli, llmpath_home):
     cli("done", "math-foundations")
     cli("start", "classical-ml")
-    connection = sqlite3.connect(llmpath_home / "llmpath.db")
-    with connection:
-        connection.execute("UPDATE topic_status SET status = 'done' WHERE topic_id = 'classical-ml'")
-    connection.close()
+    edit_store(llmpath_home / "llmpath.db", "UPDATE topic_status SET status = 'done' WHERE topic_id = 'classical-ml'")
     assert "BAD  the read model disagrees with the history" in cli("doctor", code=1).stdout
 
 
@@ -243,11 +246,11 @@ def test_a_damaged_record_does_not_stop_a_write(cli, cli_json, recorded):
 
 def test_a_future_stamped_change_is_only_as_late_as_its_place(cli, cli_json, llmpath_home):
     cli("done", "math-foundations")
-    connection = sqlite3.connect(llmpath_home / "llmpath.db")
-    with connection:
-        connection.execute("UPDATE change SET recorded_at = '9999-12-31 23:59:59.000000' WHERE kind = 'status'")
-        connection.execute("UPDATE status_event SET recorded_at = '9999-12-31 23:59:59.000000'")
-    connection.close()
+    edit_store(
+        llmpath_home / "llmpath.db",
+        "UPDATE change SET recorded_at = '9999-12-31 23:59:59.000000' WHERE kind = 'status'",
+        "UPDATE status_event SET recorded_at = '9999-12-31 23:59:59.000000'",
+    )
     assert "in progress" in cli("start", "math-foundations").stdout
     assert cli_json("show", "math-foundations")["status"] == "in_progress"
     assert "in progress → done" in " ".join(cli("undo").stdout.split())
@@ -263,10 +266,7 @@ def test_reads_query_only_the_store(cli, cli_json, llmpath_home):
 
 def test_doctor_repair_decides_the_read_model_again(cli, cli_json, llmpath_home):
     cli("done", "math-foundations")
-    connection = sqlite3.connect(llmpath_home / "llmpath.db")
-    with connection:
-        connection.execute("DELETE FROM topic_status")
-    connection.close()
+    edit_store(llmpath_home / "llmpath.db", "DELETE FROM topic_status")
     assert "BAD  the read model disagrees with the history" in cli("doctor", code=1).stdout
     assert "BAD" not in cli("doctor", "--repair").stdout
     assert cli_json("show", "math-foundations")["status"] == "done"

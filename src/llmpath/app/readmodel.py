@@ -155,12 +155,12 @@ _open: list[Any] = []
 class StoredRecords:
     """The learner's records as the store's read model holds them (implements domain.state.Records)."""
 
-    def __init__(self, connection: Any) -> None:
+    def __init__(self, connection: Any, generation: int | None = None) -> None:
         self.connection = connection
         self.decoder = Decoder()
         self._taken_back: set[int] | None = None
         self._aliases: dict[str, str] | None = None
-        self.generation: int | None = None  # set by try_open, which reads it with the stamp
+        self.generation = generation  # the store's, as try_open read it with the stamp
 
     def taken_back(self) -> set[int]:
         if self._taken_back is None:
@@ -249,9 +249,9 @@ class StoredReads:
             return None
 
 
-def state_on(connection: Any) -> State:
+def state_on(connection: Any, generation: int | None = None) -> State:
     """The learner's state read through `connection`: a read one, or a write transaction's own."""
-    return State(queries.roadmap(connection), StoredRecords(connection))
+    return State(queries.roadmap(connection), StoredRecords(connection, generation))
 
 
 def is_current(found: queries.Stamp, digest: str) -> bool:
@@ -290,9 +290,7 @@ def try_open(paths: Paths) -> State | None:
         connection.close()  # at once: the slow path looks at the file next (see close_reads)
         return None
     _open.append(connection)
-    state = state_on(connection)
-    state.records.generation = found.generation  # type: ignore[attr-defined]
-    return state
+    return state_on(connection, found.generation)
 
 
 def close_reads() -> None:
@@ -307,15 +305,21 @@ def close_reads() -> None:
         _open.pop().close()
 
 
+def stored(state: State) -> StoredRecords:
+    """The store's records behind a state from try_open (or state_on)."""
+    assert isinstance(state.records, StoredRecords)
+    return state.records
+
+
 def generation_of(state: State) -> int:
     """The generation a state from try_open was read at."""
-    return state.records.generation  # type: ignore[attr-defined,no-any-return]
+    generation = stored(state).generation
+    assert generation is not None
+    return generation
 
 
 def close(state: State) -> None:
-    connection = getattr(state.records, "connection", None)
-    if connection is not None:
-        connection.close()
+    stored(state).connection.close()
 
 
 # --- writing the derived tables --------------------------------------------------------------------

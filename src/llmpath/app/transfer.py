@@ -24,10 +24,10 @@ def export_document(paths: Paths) -> dict[str, Any]:
     rest can still be rescued; `doctor` names it."""
     from ..exchange import SECTIONS, document
     from . import caches
-    from .readmodel import export_records
+    from .readmodel import export_records, stored
 
     state = caches.read_state(paths)  # the store brought up to date, and one read transaction on it
-    records = export_records(state.records.connection, SECTIONS)  # type: ignore[attr-defined]
+    records = export_records(stored(state).connection, SECTIONS)
     return document(records, utc_now().isoformat(), __version__)
 
 
