@@ -6,7 +6,7 @@ LLMPATH_ROADMAP in its own LLMPATH_HOME, with 50,000 status events and 20,000 pa
 imported), it measures:
 
 1. The first sync: `llmpath next` on a fresh store, which creates the store, parses the roadmap
-   and writes it in (app/caches.py: refresh -> app/session.py: ensure_synced). Timed once per size.
+   and writes it in (app/access.py: read_state -> app/prepare.py: ensure_synced). Timed once per size.
    Goal: linear, 50,000 topics at most 60x the 1,000-topic sync (shown here for every size as
    1.2x the size ratio: at most 12x at 10,000).
 2. Commands whose output does not grow with the roadmap: `next`, `progress`, `show TOPIC`,

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import samples
-from llmpath.domain.inputs import MAX_ID, MAX_TEXT, MAX_TITLE, MAX_URL
 from llmpath.files import MAX_IMPORT_BYTES, MAX_ROADMAP_BYTES
+from llmpath.safetext import MAX_ID, MAX_TEXT, MAX_TITLE, MAX_URL
 
 EVENT = {
     "uid": "u1",

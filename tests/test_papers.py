@@ -5,6 +5,8 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from llmpath import paths
 from llmpath.domain.papers import PaperLog, Read, TargetChange, suggest
@@ -54,6 +56,38 @@ def test_streak_counts_consecutive_weeks_that_met_their_target():
     assert log.streak(weeks_ago(4), TODAY) == 0  # a past week that missed
     log = PaperLog([*reads, read("p", TODAY), read("q", TODAY)], [])
     assert log.streak(MONDAY, TODAY) == 4
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    weeks=st.lists(st.lists(st.sampled_from("abcd"), max_size=4), min_size=1, max_size=90),
+    targets=st.lists(st.tuples(st.integers(0, 90), st.integers(1, 3)), max_size=3),
+    back=st.integers(0, 3),
+)
+def test_a_streak_of_any_length_is_each_week_met_in_turn(weeks, targets, back):
+    """Long streaks are told from weekly counts read a stretch at a time: the same answer as
+    walking back week by week through the tallies."""
+    reads = [read(paper, weeks_ago(ago, ago % 7)) for ago, papers in enumerate(weeks) for paper in papers]
+    log = PaperLog(reads, [TargetChange(target, weeks_ago(ago)) for ago, target in targets])
+    monday = weeks_ago(back)
+    expected, week = 0, monday
+    if not log.week(week).met and back == 0:
+        week -= timedelta(weeks=1)  # the week under way does not break it
+    while week >= weeks_ago(len(weeks)) and log.week(week).met:
+        expected, week = expected + 1, week - timedelta(weeks=1)
+    if back > 0 and not log.week(monday).met:
+        expected = 0
+    assert log.streak(monday, TODAY) == expected
+
+
+@pytest.mark.parametrize(("count", "target"), [(0, 2), (3, 2), (1, 50), (194, 2), (50, 50), (51, 50)])
+def test_the_week_bar_fits_a_narrow_terminal_and_shows_every_part(count, target):
+    from llmpath.render.papers import BAR_CELLS, week_bar
+
+    bar = week_bar(count, target).plain
+    assert len(bar) <= BAR_CELLS + 2
+    assert ("░" in bar) == (count < target)
+    assert bar.count("█") >= min(count, 1)
 
 
 def test_view_has_eight_weeks_and_days_left():

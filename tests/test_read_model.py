@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import samples
-from llmpath.app import caches, changes, readmodel, transfer
+from llmpath.app import access, caches, changes, readmodel, transfer
 from llmpath.domain.badge import badge_fields
 from llmpath.domain.dates import local_day, week_start
 from llmpath.domain.state import State
@@ -49,7 +49,7 @@ def summary(state):
 
 def whole_history_state(paths):
     """The state the domain's rules give over every stored record, read model set aside."""
-    state = caches.read_state(paths)
+    state = access.read_state(paths)
     history, damaged = readmodel.whole_history(state.records.connection)
     assert damaged == []
     return State(state.roadmap, history)
@@ -57,7 +57,7 @@ def whole_history_state(paths):
 
 def in_the_write_path(paths):
     """The state a write sees inside its own transaction (a write that records nothing)."""
-    return changes.write(paths, lambda _session, state: summary(state))[0]
+    return changes.write(paths, lambda _connection, state: summary(state))[0]
 
 
 STEPS = st.one_of(
@@ -106,10 +106,10 @@ def test_any_history_gives_one_state_through_every_path(tmp_path_factory, monkey
         if i == len(steps) // 2:
             exported.append(transfer.export_document(paths))
 
-    read = summary(caches.read_state(paths))
+    read = summary(access.read_state(paths))
     assert read == summary(whole_history_state(paths))  # the read model: the rules over the whole history
     assert read == in_the_write_path(paths)
-    state = caches.read_state(paths)
+    state = access.read_state(paths)
     fields = {name: str(value) for name, value in badge_fields(state, TODAY).items()}
     generation = readmodel.generation_of(state)
     readmodel.close_reads()
@@ -124,8 +124,8 @@ def test_any_history_gives_one_state_through_every_path(tmp_path_factory, monkey
     other = tmp_path_factory.mktemp("other")
     monkeypatch.setenv("LLMPATH_HOME", str(other))
     transfer.import_records(resolve(), validate(json.loads(json.dumps(document))), "backup.json")
-    assert summary(caches.read_state(resolve()))["statuses"] == read["statuses"]
-    copied = summary(caches.read_state(resolve()))
+    assert summary(access.read_state(resolve()))["statuses"] == read["statuses"]
+    copied = summary(access.read_state(resolve()))
     readmodel.close_reads()
     # The import is one more change in the history there: everything else is the same.
     assert {k: v for k, v in copied.items() if k != "latest in force"} == {

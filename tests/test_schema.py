@@ -72,7 +72,7 @@ SCHEMA = {
         "indexes": (
             (False, ("change_id",)),
             (False, ("paper_id",)),
-            (False, ("paper_id", "change_id")),
+            (False, ("paper_id", "change_id", "read_on")),
             (False, ("read_on",)),
             (True, ("uid",)),
         ),
@@ -202,7 +202,7 @@ def test_a_fresh_store_has_exactly_the_pinned_schema(cli, llmpath_home):
     assert describe(llmpath_home / "llmpath.db") == SCHEMA
 
 
-@pytest.mark.parametrize("fixture", ["store-0001.sql", "store-0004.sql"])
+@pytest.mark.parametrize("fixture", ["store-0001.sql", "store-0004.sql", "store-0006.sql"])
 def test_an_upgraded_store_has_exactly_the_pinned_schema(cli, llmpath_home, fixture):
     llmpath_home.mkdir(parents=True)
     with sqlite3.connect(llmpath_home / "llmpath.db") as connection:

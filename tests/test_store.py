@@ -3,6 +3,7 @@ their records, renamed ones their progress), older stores are upgraded in place 
 every record kept, and every write brings the read model along. Stores that cannot be used are in
 test_store_errors.py; the pinned schema is in test_schema.py."""
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -252,6 +253,31 @@ def test_an_upgrade_from_the_last_schema_keeps_every_record(cli, cli_json, llmpa
     assert [h["undone"] for h in history] == [True]
     # The old history is walked back in its order: the latest change was a track switch.
     assert "start_stage" in cli("undo").stdout or "developer" in cli("undo").stdout
+
+
+def test_an_upgrade_from_the_read_model_schema_keeps_every_record_and_its_place(cli, cli_json, llmpath_home):
+    llmpath_home.mkdir(parents=True)
+    with sqlite3.connect(llmpath_home / "llmpath.db") as conn:
+        conn.executescript((FIXTURES / "store-0006.sql").read_text())
+        stored = {
+            "changes": conn.execute("SELECT uid FROM change ORDER BY id").fetchall(),
+            "status_events": conn.execute("SELECT uid FROM status_event ORDER BY id").fetchall(),
+            "paper_reads": conn.execute("SELECT uid FROM paper_read ORDER BY id").fetchall(),
+            "own_papers": conn.execute("SELECT id FROM own_paper").fetchall(),
+            "paper_targets": conn.execute("SELECT uid FROM paper_target").fetchall(),
+        }
+    conn.close()
+    exported = json.loads(cli("export").stdout)
+    for section, rows in stored.items():
+        key = "id" if section == "own_papers" else "uid"
+        # The upgrade syncs the bundled roadmap, one change more at the end of the history.
+        assert [e[key] for e in exported[section]][: len(rows)] == [row[0] for row in rows], section
+    assert exported["changes"][-1]["kind"] == "sync"
+    assert cli_json("track")["active"] == "researcher"
+    assert recorded_statuses(cli_json) == {"math-foundations": "done", "classical-ml": "in_progress"}
+    assert cli_json("show", "programming-foundations")["status"] == "done"  # on another track
+    assert cli_json("papers", "--week", "--of", "2026-11-28")["target"] == 3
+    assert "0007" in " ".join(cli("doctor").stdout.split())
 
 
 # --- the read model ------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import create_engine, exc, text
 
 from llmpath.errors import DamagedStoreError, InternalError, StoreError
-from llmpath.store import engine
+from llmpath.store import engine, failures, queries
 
 IS_ROOT = os.geteuid() == 0
 
@@ -43,7 +43,7 @@ def sqlite_error(kind, message, name):
 
 def translated(error, wrapped):
     """The error database_errors raises for `error`, raw or wrapped by SQLAlchemy as the store sees it."""
-    with pytest.raises(Exception) as caught, engine.database_errors(DATABASE):
+    with pytest.raises(Exception) as caught, failures.database_errors(DATABASE):
         raise exc.DBAPIError.instance("COMMIT", None, error, sqlite3.Error) if wrapped else error
     return caught.value
 
@@ -94,19 +94,17 @@ def test_a_real_constraint_violation_is_an_internal_error_not_damage(tmp_path):
     with database.begin() as conn:
         conn.execute(text("CREATE TABLE t (uid TEXT UNIQUE)"))
         conn.execute(text("INSERT INTO t VALUES ('same')"))
-    with pytest.raises(InternalError) as caught, engine.database_errors(tmp_path / "x.db"), database.begin() as conn:
+    with pytest.raises(InternalError) as caught, failures.database_errors(tmp_path / "x.db"), database.begin() as conn:
         conn.execute(text("INSERT INTO t VALUES ('same')"))
     assert "UNIQUE constraint failed: t.uid (SQLITE_CONSTRAINT_UNIQUE)" in str(caught.value)
     assert "please report this" in str(caught.value)
 
 
 def test_a_constraint_broken_by_a_bug_says_so_through_the_cli(cli, monkeypatch):
-    from llmpath.app import changes
-
     cli("done", "math-foundations")
     before = json.loads(cli("export").stdout)["status_events"]
     with monkeypatch.context() as patch:  # its own undo: the fixture's LLMPATH_HOME stays set
-        patch.setattr(changes, "new_uid", lambda: "same")  # the bug: every record gets one id
+        patch.setattr(queries, "new_uid", lambda: "same")  # the bug: every record gets one id
         message = one_line_error(cli("done", "classical-ml", "deep-learning", code=1))
     assert message.startswith("error: internal error: UNIQUE constraint failed") and "please report this" in message
     assert json.loads(cli("export").stdout)["status_events"] == before
@@ -117,7 +115,7 @@ def test_a_constraint_broken_by_a_bug_says_so_through_the_cli(cli, monkeypatch):
 
 def test_a_store_held_locked_by_another_process_is_busy_not_damaged(cli, cli_json, llmpath_home, monkeypatch):
     cli("done", "math-foundations")
-    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 100)  # the real wait is 30 seconds
+    monkeypatch.setattr(queries, "BUSY_TIMEOUT_MS", 100)  # the real wait is 30 seconds
     holder = sqlite3.connect(llmpath_home / "llmpath.db", isolation_level=None)
     try:
         holder.execute("BEGIN IMMEDIATE")
@@ -141,7 +139,7 @@ def test_a_store_with_damaged_pages_is_reported_as_damaged_and_untouched(cli, ll
     database.write_bytes(bytes(data))
     before = files_of(llmpath_home)
     message = one_line_error(cli("next", code=1))
-    assert message == f"error: {database} cannot be read (database disk image is malformed); {engine.RECOVERY_HINT}\n"
+    assert message == f"error: {database} cannot be read (database disk image is malformed); {failures.RECOVERY_HINT}\n"
     # Opening it may leave SQLite's empty log and its index beside it; nothing is written into them.
     after = files_of(llmpath_home)
     assert after.pop("llmpath.db-wal", (b"",))[0] == b""
@@ -165,7 +163,7 @@ def test_random_bytes_behind_an_sqlite_header_are_not_a_database(cli, llmpath_ho
     database.write_bytes(engine.SQLITE_HEADER + random.Random(2).randbytes(8192))
     before = files_of(llmpath_home)
     message = one_line_error(cli("next", code=1))
-    assert message == f"error: {database} cannot be read (file is not a database); {engine.RECOVERY_HINT}\n"
+    assert message == f"error: {database} cannot be read (file is not a database); {failures.RECOVERY_HINT}\n"
     assert files_of(llmpath_home) == before
 
 
@@ -239,7 +237,7 @@ def test_a_database_of_another_program_is_refused_untouched(cli, llmpath_home, s
         message = one_line_error(cli(*command, code=1))
         assert (
             message
-            == f"error: {database} is an SQLite database of another program, not llmpath's; {engine.RECOVERY_HINT}\n"
+            == f"error: {database} is an SQLite database of another program, not llmpath's; {failures.RECOVERY_HINT}\n"
         )
     doctor = " ".join(cli("doctor", code=1).stdout.split())
     assert "database of another program" in doctor

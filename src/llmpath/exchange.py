@@ -29,7 +29,7 @@ takes back as a whole. Version 1 files (status events grouped by "batch", "undos
 A file to import is not trusted: it is refused whole, naming the first problem, when it is not
 JSON (or is JSON that Python cannot hold: nesting a thousand deep, numbers of thousands of digits,
 NaN), when a text is longer than its field's limit, or when a text holds a control, bidi or
-invisible character (llmpath.domain.inputs.unsafe, the rule for typed notes too).
+invisible character (llmpath.safetext.unsafe, the rule for typed notes too).
 """
 
 from __future__ import annotations
@@ -49,10 +49,10 @@ from .domain.history import (
     status_summary,
     target_summary,
 )
-from .domain.inputs import MAX_ID, MAX_NOTE, MAX_TITLE, unsafe
 from .domain.papers import MAX_TARGET, MIN_TARGET
 from .domain.state import STATUSES
 from .errors import UsageError
+from .safetext import MAX_ID, MAX_NOTE, MAX_TITLE, unsafe
 
 FORMAT_NAME = "llmpath-export"
 FORMAT_VERSION = 2

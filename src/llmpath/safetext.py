@@ -99,3 +99,27 @@ def json_text(dumped: str) -> str:
 def ascii_text(text: str) -> str:
     """Visible text with everything that is not printable ASCII left out (for `--ascii`)."""
     return visible(text).encode("ascii", "ignore").decode("ascii")
+
+
+# The longest text llmpath keeps, in characters, whether typed, imported or read from a roadmap.
+# Each is many times what real text needs; they keep one runaway value from filling the store and
+# every screen it is shown on.
+MAX_ID = 200  # an id, or a reference to one
+MAX_TITLE = 300  # a title, or any other one-line text
+MAX_NOTE = 2000  # a note
+MAX_URL = 2000  # a web address
+MAX_TEXT = 5000  # a body, a description, a paper's contribution, a checklist point
+
+
+def unsafe(text: str, multiline: bool = False) -> str | None:
+    """Why `text` may not be kept, or None when it may.
+
+    Text may not hold a character that `visible` would have to show differently: a
+    control, a bidi override, an invisible character. Multi-line text (a note, a body) may hold
+    line breaks, and tabs, which are shown as a space and hide nothing.
+    """
+    kept = text.replace("\t", " ") if multiline else text
+    if is_clean(kept, newlines=multiline):
+        return None
+    char = next(c for c in kept if not is_clean(c, newlines=multiline))
+    return f"contains U+{ord(char):04X}, a control or invisible character"

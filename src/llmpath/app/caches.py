@@ -25,17 +25,12 @@ def write_badge(paths: Paths, fields: dict[str, Any], generation: int) -> None:
     badge.write_cache(str(paths.badge), fields, generation)
 
 
-def read_state(paths: Paths) -> State:
-    """The learner's state for a read command. When the store must be created, migrated, synced or
-    its read model brought up to date first, that happens under the write lock (rechecked there,
-    so fifty shells starting at once do it once), and the badge file is made for the result."""
-    state = readmodel.try_open(paths)
-    if state is None:
-        from .session import open_store
-
-        with open_store(paths):
-            state = after_write(paths)
-    return state
+def forget_badge(paths: Paths) -> None:
+    """Called inside a write transaction, before it commits (see access.write_transaction)."""
+    try:
+        paths.badge.unlink(missing_ok=True)
+    except OSError:
+        pass  # not a file llmpath could have written: the badge never trusts it
 
 
 def after_write(paths: Paths) -> State:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-from typing import TypeVar
-
-from sqlmodel import Session
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
 
 from ..domain.history import (
     NOT_UNDOABLE,
@@ -25,26 +23,27 @@ from ..domain.history import Change as HistoryChange
 from ..domain.state import Event, State
 from ..errors import UsageError
 from ..paths import Paths
-from ..store.queries import own_paper_ids
-from ..store.tables import OwnPaper, PaperRead, PaperTarget, SettingChange, StatusEvent, new_uid
-from .caches import after_write
-from .readmodel import bring_up_to_date, state_on
-from .session import begin_change, driver_connection, forget_badge, open_store, utc_now
+from ..store import queries
+from .access import write_transaction
+from .caches import after_write, forget_badge
+from .readmodel import bring_up_to_date, day_to_store, state_on, time_to_store
 
 T = TypeVar("T")
 
 
-def write(paths: Paths, change: Callable[[Session, State], T]) -> tuple[T, State]:
-    """Run `change` in one write transaction, given the state as it is inside that transaction (read
-    through the read model's own queries); returns its result and the state every read now sees."""
-    with open_store(paths) as engine:
-        with Session(engine) as session, session.begin():
-            connection = driver_connection(session)
-            result = change(session, state_on(connection))
-            session.flush()
-            bring_up_to_date(connection)
-            forget_badge(paths)
-        return result, after_write(paths)
+def write(paths: Paths, change: Callable[[Any, State], T]) -> tuple[T, State]:
+    """Run `change` in one write transaction, given the connection and the state as it is inside
+    that transaction (read through the read model's own queries); returns its result and the
+    state every read now sees."""
+    with write_transaction(paths) as connection:
+        result = change(connection, state_on(connection))
+        bring_up_to_date(connection)
+        forget_badge(paths)
+    return result, after_write(paths)
+
+
+def now_stored() -> str:
+    return time_to_store(datetime.now(UTC))
 
 
 def record_status(
@@ -52,24 +51,15 @@ def record_status(
 ) -> tuple[list[str], State]:
     """One change setting each topic whose status differs; returns the topics changed."""
 
-    def change(session: Session, state: State) -> list[str]:
+    def change(connection: Any, state: State) -> list[str]:
         changed = [t for t in topic_ids if state.status(t) != status]
         if not changed:
             return changed
-        change_id = begin_change(session, STATUS, status_summary(status, changed))
-        now = utc_now()
-        for topic_id in changed:
-            session.add(
-                StatusEvent(
-                    uid=new_uid(),
-                    change_id=change_id,
-                    topic_id=topic_id,
-                    status=status,
-                    happened_on=happened_on,
-                    recorded_at=now,
-                    note=note,
-                )
-            )
+        now = now_stored()
+        change_id = queries.add_change(connection, STATUS, status_summary(status, changed), now)
+        day = day_to_store(happened_on)
+        rows = [(queries.new_uid(), change_id, topic_id, status, day, now, note) for topic_id in changed]
+        queries.add_records(connection, "status_event", rows)
         return changed
 
     return write(paths, change)
@@ -86,14 +76,14 @@ class Undone:
 def undo(paths: Paths) -> tuple[Undone, State]:
     """Take back the latest change in force, of any kind; an undo is itself a change."""
 
-    def change(session: Session, state: State) -> Undone:
+    def change(connection: Any, state: State) -> Undone:
         records = state.records
         target = next_to_undo(records.changes_newest_first(), records.taken_back(), records.change)
         if target is None:
             if any(c.kind not in NOT_UNDOABLE for c in records.changes_newest_first()):
                 raise UsageError("nothing to undo: every change you made is undone already")
             raise UsageError("nothing to undo: you have not recorded anything yet")
-        begin_change(session, UNDO, f"undid: {target.summary}", reverts=target.id)
+        queries.add_change(connection, UNDO, f"undid: {target.summary}", now_stored(), reverts=target.id)
         return Undone(target, records.change_events(target.id))
 
     return write(paths, change)
@@ -104,26 +94,18 @@ def log_read(
 ) -> tuple[str, State]:
     """Record one reading of a known paper, or of a new paper of the learner's own (`new_title`)."""
 
-    def change(session: Session, state: State) -> str:
+    def change(connection: Any, state: State) -> str:
         chosen = paper_id
         if chosen is None:
             # A paper added by a change later undone keeps its id: the row is never deleted.
-            taken = set(state.papers) | own_paper_ids(driver_connection(session))
+            taken = set(state.papers) | queries.stored_keys(connection, "own_paper")
             chosen = own_paper_id(new_title, taken)
-        change_id = begin_change(session, PAPER_READ, read_summary(chosen))
+        now = now_stored()
+        change_id = queries.add_change(connection, PAPER_READ, read_summary(chosen), now)
         if paper_id is None:
-            session.add(OwnPaper(id=chosen, change_id=change_id, title=new_title, created_at=utc_now()))
-        session.add(
-            PaperRead(
-                uid=new_uid(),
-                change_id=change_id,
-                paper_id=chosen,
-                read_on=read_on,
-                recorded_at=utc_now(),
-                note=note,
-                pass_number=pass_number,
-            )
-        )
+            queries.add_records(connection, "own_paper", [(chosen, change_id, new_title, now)])
+        read = (queries.new_uid(), change_id, chosen, day_to_store(read_on), now, note, pass_number)
+        queries.add_records(connection, "paper_read", [read])
         return chosen
 
     return write(paths, change)
@@ -141,11 +123,11 @@ def own_paper_id(title: str, taken: set[str]) -> str:
 
 
 def set_target(paths: Paths, target: int, set_on: date) -> State:
-    def change(session: Session, _state: State) -> None:
-        change_id = begin_change(session, PAPER_TARGET, target_summary(target))
-        session.add(
-            PaperTarget(uid=new_uid(), change_id=change_id, target=target, set_on=set_on, recorded_at=utc_now())
-        )
+    def change(connection: Any, _state: State) -> None:
+        now = now_stored()
+        change_id = queries.add_change(connection, PAPER_TARGET, target_summary(target), now)
+        row = (queries.new_uid(), change_id, target, day_to_store(set_on), now)
+        queries.add_records(connection, "paper_target", [row])
 
     return write(paths, change)[1]
 
@@ -153,9 +135,9 @@ def set_target(paths: Paths, target: int, set_on: date) -> State:
 def set_settings(paths: Paths, values: dict[str, str | None], summary: str) -> State:
     """Set settings in one change; None clears one (kept as an empty value, so undo restores it)."""
 
-    def change(session: Session, _state: State) -> None:
-        change_id = begin_change(session, SETTING, summary)
-        for key, value in values.items():
-            session.add(SettingChange(change_id=change_id, key=key, value=value or ""))
+    def change(connection: Any, _state: State) -> None:
+        change_id = queries.add_change(connection, SETTING, summary, now_stored())
+        rows = [(change_id, key, value or "") for key, value in values.items()]
+        queries.add_records(connection, "setting_change", rows)
 
     return write(paths, change)[1]

@@ -187,7 +187,13 @@ def _badge(paths: Paths) -> Finding:
 
 def repair_read_model(paths: Paths) -> None:
     """Decide what is in force again from the whole history: the read model is only derived."""
-    from .session import open_store, rebuild_read_model
+    from ..store.queries import forget_read_model
+    from .access import write_transaction
+    from .caches import after_write, forget_badge
+    from .readmodel import bring_up_to_date
 
-    with open_store(paths) as engine:
-        rebuild_read_model(engine, paths)
+    with write_transaction(paths) as connection:
+        forget_read_model(connection)
+        bring_up_to_date(connection)
+        forget_badge(paths)
+    after_write(paths)

@@ -5,10 +5,11 @@ Reads (`try_open`) run in one read transaction on a standard-library connection 
 what the command shows; they trust the derived tables (`taken_back`, `topic_status`) only when
 they are stamped with the store's generation, the roadmap file is the one synced and the schema is
 this release's. Otherwise the store is brought up to date under the write lock and read again
-(app/caches.py: read_state). Every write brings the derived tables to its own generation in its transaction
+(app/access.py: read_state). Every write brings the derived tables to its own generation in its transaction
 (`bring_up_to_date`), with the domain's rules: this module is their only writer.
 
-The codec of each record kind, from its stored row to the domain's record, is here too. A row that
+The codec of each record kind, from its stored row to the domain's record, is here too, with the
+stored form of times and days that writes use. A row that
 cannot be decoded (damaged by hand or by a disk) is left out and counted, never fatal: `doctor`
 names it, views and `export` go on without it.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from ..domain.history import KINDS, SYNC, UNDO, Change, reverted, reverted_after
@@ -37,7 +39,7 @@ class Damaged(ValueError):
     """A stored row whose values are not what its kind holds."""
 
 
-# --- the codec: stored rows to records -----------------------------------------------------------
+# --- the codec: stored rows to records and back ---------------------------------------------------
 
 
 def stored_time(value: Any) -> datetime:
@@ -48,10 +50,20 @@ def stored_time(value: Any) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+@lru_cache(maxsize=4096)  # a store holds few distinct days, and views decode thousands of them
 def stored_day(value: Any) -> date:
     if not isinstance(value, str) or len(value) != 10:
         raise Damaged(f"date {value!r}")
     return date.fromisoformat(value)
+
+
+def time_to_store(moment: datetime) -> str:
+    """A time as stored: in UTC, without a zone, to the microsecond (as SQLAlchemy writes one too)."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def day_to_store(day: date) -> str:
+    return day.isoformat()
 
 
 def _text(value: Any, optional: bool = False) -> Any:
@@ -241,6 +253,10 @@ class StoredReads:
     def counts(self) -> dict[str, int]:
         return queries.read_counts(self.connection)
 
+    def papers_by_day(self, first: date, last: date) -> list[tuple[date, str]]:
+        rows = queries.papers_read_between(self.connection, first.isoformat(), last.isoformat())
+        return self.decoder.all("paper_read", rows, lambda row: (stored_day(row[1]), _text(row[2])))
+
     def first_day(self) -> date | None:
         first = queries.first_read_on(self.connection)
         try:
@@ -267,7 +283,7 @@ def is_current(found: queries.Stamp, digest: str) -> bool:
 def try_open(paths: Paths) -> State | None:
     """The state from a current read model, in one read transaction; None when the store must be
     created, migrated, synced or brought up to date first (or cannot be read: the slow path says
-    why). See app.caches.read_state."""
+    why). See app.access.read_state."""
     import os
     import sqlite3
 

@@ -34,9 +34,9 @@ def paths_of(ctx: typer.Context) -> paths_module.Paths:
 
 def state_of(ctx: typer.Context) -> State:
     """The learner's state from the store, read in one transaction that ends with the command."""
-    from ..app import caches
+    from ..app import access
 
-    return caches.read_state(paths_of(ctx))  # closed when the command ends (handle_errors)
+    return access.read_state(paths_of(ctx))  # closed when the command ends (handle_errors)
 
 
 def handle_errors(command: F) -> F:

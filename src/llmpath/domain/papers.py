@@ -92,6 +92,8 @@ class Reads(Protocol):
 
     def first_day(self) -> date | None: ...
 
+    def papers_by_day(self, first: date, last: date) -> Iterable[tuple[date, str]]: ...  # (day, paper) read
+
 
 class ReadList:
     """Readings held in memory."""
@@ -110,6 +112,14 @@ class ReadList:
 
     def first_day(self) -> date | None:
         return min((r.read_on for r in self.reads), default=None)
+
+    def papers_by_day(self, first: date, last: date) -> Iterable[tuple[date, str]]:
+        return [(r.read_on, r.paper) for r in self.between(first, last)]
+
+
+def counted(papers: Iterable[str]) -> tuple[str, ...]:
+    """The papers that count toward a week, from those read in it: each once, first read first."""
+    return tuple(dict.fromkeys(papers))
 
 
 def in_reading_order(reads: Iterable[Read]) -> list[Read]:
@@ -136,8 +146,7 @@ class PaperLog:
     def week(self, monday: date) -> WeekTally:
         if monday not in self._weeks:
             reads = tuple(in_reading_order(self.source.between(monday, monday + timedelta(days=6))))
-            papers = tuple(dict.fromkeys(r.paper for r in reads))
-            self._weeks[monday] = WeekTally(monday, self.target_for(monday), reads, papers)
+            self._weeks[monday] = WeekTally(monday, self.target_for(monday), reads, counted(r.paper for r in reads))
         return self._weeks[monday]
 
     def streak(self, monday: date, today: date) -> int:
@@ -153,13 +162,29 @@ class PaperLog:
             week -= WEEK
         first_day = self.source.first_day()
         first_read = week_start(first_day) if first_day else week
-        count = 0
-        while week >= first_read and self.week(week).met:
-            count += 1
-            if week - date.min < WEEK:  # the first week there is
-                break
-            week -= WEEK
+        count, span = 0, CHART_WEEKS
+        while week >= first_read:
+            # A long streak is told from how many papers count each week, read a stretch of weeks
+            # at a time, each stretch twice as long as the one before: never every reading.
+            oldest = week - WEEK * min(span - 1, (week - first_read).days // 7)
+            counts = self.counts_between(oldest, week)
+            while week >= oldest:
+                if counts.get(week, 0) < self.target_for(week):
+                    return count
+                count += 1
+                if week - date.min < WEEK:  # the first week there is
+                    return count
+                week -= WEEK
+            span *= 2
         return count
+
+    def counts_between(self, first: date, last: date) -> dict[date, int]:
+        """How many papers count toward each week from `first`'s to `last`'s, by Monday; weeks
+        without a reading are left out."""
+        papers: dict[date, list[str]] = {}
+        for day, paper in self.source.papers_by_day(first, last + timedelta(days=6)):
+            papers.setdefault(week_start(day), []).append(paper)
+        return {monday: len(counted(read)) for monday, read in papers.items()}
 
     def view(self, monday: date, today: date) -> WeekView:
         current = monday == week_start(today)

@@ -17,12 +17,22 @@ from ..domain.state import State
 from ..roadmap.schema import Paper
 from .console import bullet_list, dated_notes
 
+BAR_CELLS = 24  # the widest bar: beside its week and count, it fits a 60-column terminal
+
 
 def week_bar(count: int, target: int) -> Text:
-    """A bar a paper wide per read, target slots shown, so it reads without colour."""
-    done = "█" * min(count, target)
-    extra = "█" * max(count - target, 0)
-    return Text.assemble((done, "green"), ("░" * max(target - count, 0), "dim"), (extra, "cyan"))
+    """A cell per paper that counts and per paper still to go, so it reads without colour; scaled
+    down to BAR_CELLS when the target or the count is larger, a part that is there never vanishing."""
+    scale = min(1.0, BAR_CELLS / max(count, target, 1))
+
+    def cells(papers: int, glyph: str) -> str:
+        return glyph * (max(1, round(papers * scale)) if papers > 0 else 0)
+
+    return Text.assemble(
+        (cells(min(count, target), "█"), "green"),
+        (cells(target - count, "░"), "dim"),
+        (cells(count - target, "█"), "cyan"),
+    )
 
 
 def render_week(console: Console, state: State, view: WeekView) -> None:

@@ -3,7 +3,7 @@
 Each reader checks one kind of value (text, slug id, whole number, true/false, list) and reports a
 problem as an Invalid naming the entry's path (``topics[17].prerequisites[0]``); the loader adds
 the file name. Every text field has a length limit and may hold no control, bidi or invisible
-character (llmpath.domain.inputs.unsafe, the same rule as for notes and imports).
+character (llmpath.safetext.unsafe, the same rule as for notes and imports).
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..domain.inputs import MAX_ID, MAX_TEXT, MAX_TITLE, MAX_URL, unsafe
-from ..safetext import clipped
+from ..safetext import MAX_ID, MAX_TEXT, MAX_TITLE, MAX_URL, clipped, unsafe
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

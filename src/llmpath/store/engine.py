@@ -1,8 +1,8 @@
 """Opening the database: the engine, its SQLite settings, checks and upgrades.
 
-This is the one module that knows the store is SQLite. Everything SQLite-only (the file header
-check, pragmas, explicit BEGIN IMMEDIATE, the online backup, SQLite's error codes) lives here, so
-the rest of the store runs on any SQLAlchemy database.
+Everything SQLite-only on the SQLAlchemy side (the file header check, explicit BEGIN IMMEDIATE,
+the online backup) lives here; the connection settings and error codes it shares with the
+standard-library paths are in queries.py and failures.py.
 """
 
 from __future__ import annotations
@@ -17,20 +17,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import URL, Engine, create_engine, event, exc
+from sqlalchemy import URL, Engine, create_engine, event
 
-from ..errors import DamagedStoreError, InternalError, LlmpathError, StoreError
+from ..errors import DamagedStoreError, LlmpathError, StoreError
 from ..files import Refused, create_private, open_regular
 from . import migrations
-from .queries import connect_locked_read_only, connect_read_only
+from .failures import RECOVERY_HINT, database_errors
+from .queries import configure_for_writing, connect_locked_read_only, connect_read_only
 
 T = TypeVar("T")
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 30_000
 MIGRATION_NAME = re.compile(r"\d{4}_[a-z0-9_]+")  # how llmpath names its migrations, a newer llmpath too
-
-RECOVERY_HINT = "it is left untouched; move it aside (or set LLMPATH_HOME to another directory) to start a new store"
 
 
 def ensure_data_dir(data_dir: Path) -> None:
@@ -66,13 +64,8 @@ def check_database_file(database: Path) -> None:
 def _configure(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # noqa: ANN001
-        # Let SQLAlchemy's BEGIN (below) own transactions, so DDL in migrations is transactional.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.close()
+        configure_for_writing(dbapi_connection)
+        dbapi_connection.execute("PRAGMA journal_mode = WAL")  # check_store has refused other programs' files
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
@@ -120,57 +113,6 @@ def backup(database: Path, reason: str) -> Path:
         target.unlink()  # a half-written copy (on a full disk, say) is no backup, only clutter
         raise
     return target
-
-
-@contextmanager
-def database_errors(database: Path) -> Iterator[None]:
-    """Turn any SQLite error, raw or wrapped by SQLAlchemy, into one line saying what to do.
-
-    The one place that tells SQLite's errors apart, and by their result code: the message text
-    differs between SQLite versions.
-    """
-    try:
-        yield
-    except exc.DBAPIError as error:
-        raise _translate(error.orig, database) from None
-    except sqlite3.Error as error:
-        raise _translate(error, database) from None
-
-
-def _translate(error: BaseException, database: Path) -> LlmpathError:
-    detail = str(error)
-    code = getattr(error, "sqlite_errorcode", None)
-    name = getattr(error, "sqlite_errorname", None) or type(error).__name__
-    primary = code & 0xFF if code is not None else None  # extended codes (SQLITE_IOERR_WRITE, ...) refine these
-    if primary in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
-        return DamagedStoreError(f"{database} cannot be read ({detail}); {RECOVERY_HINT}")
-    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        return StoreError(
-            f"{database} is busy: another process (another llmpath, or a program that has it open) kept it "
-            "locked; try again once it is done"
-        )
-    if primary == sqlite3.SQLITE_FULL:
-        return StoreError(f"the disk holding {database} is full; nothing was saved; free some space and try again")
-    if primary == sqlite3.SQLITE_IOERR:
-        return StoreError(
-            f"the disk holding {database} reported an I/O error ({name}); nothing was saved; check the disk and try again"
-        )
-    if primary == sqlite3.SQLITE_READONLY:
-        return StoreError(
-            f"{database} cannot be written: the file, its directory or its disk is read-only ({name}); nothing was "
-            "saved; fix the permissions or set LLMPATH_HOME to a writable directory"
-        )
-    if primary == sqlite3.SQLITE_CANTOPEN:
-        return StoreError(
-            f"cannot open {database} or the -wal and -shm files SQLite keeps beside it; make the directory and "
-            "these files readable and writable, or set LLMPATH_HOME to another directory"
-        )
-    if primary == sqlite3.SQLITE_CONSTRAINT:  # the schema caught llmpath writing something it must not
-        return InternalError(
-            f"internal error: {detail} ({name}); a bug in llmpath, not damage to {database}, and nothing was "
-            "saved; please report this"
-        )
-    return InternalError(f"unexpected SQLite error on {database}: {detail} ({name}); please report this")
 
 
 def check_store(data_dir: Path, database: Path) -> None:

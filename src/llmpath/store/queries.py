@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +36,7 @@ Row = tuple[Any, ...]
 
 # The latest migration (a test keeps it equal to store.migrations.latest()): a reader trusts the
 # store only at this schema, and otherwise lets the write path migrate it.
-SCHEMA = "0006_read_model"
+SCHEMA = "0007_read_counts_index"
 # How sync lays the roadmap out in the tables. Raise it whenever that changes: a store synced by an
 # older release is then synced again, even from the same roadmap file, instead of being misread.
 STORAGE_VERSION = 2
@@ -55,6 +56,32 @@ SOUND_READ = (
 )
 # Parameters per statement: SQLite before 3.32 allows 999.
 CHUNK = 900
+
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def configure_for_writing(connection: sqlite3.Connection) -> None:
+    """Settings of every connection that may write (SQLAlchemy's engine and `begin_writing`); the
+    store's WAL mode is kept in the file, set once by the engine that creates or migrates it."""
+    # Transactions are begun explicitly (BEGIN IMMEDIATE by writers), so DDL in migrations is
+    # transactional and a writer never fails half-way for want of the write lock.
+    connection.isolation_level = None
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    connection.execute("PRAGMA synchronous = NORMAL")  # what SQLite advises with WAL
+
+
+def begin_writing(database: str) -> sqlite3.Connection:
+    """A connection in a write transaction (BEGIN IMMEDIATE: the write lock taken up front, so a
+    transaction never fails half-way with "database is locked"); the caller commits and closes."""
+    connection = sqlite3.connect(_uri(database, "rw"), uri=True, isolation_level=None)
+    try:
+        configure_for_writing(connection)
+        connection.execute("BEGIN IMMEDIATE")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
 
 
 def connect(database: str) -> sqlite3.Connection:
@@ -169,9 +196,24 @@ class StoredRoadmap(Roadmap):
         return [self.papers[i] for i in ids if i in self.papers]
 
 
+# The tracks read in this process, by the synced roadmap's digest and storage version: the one
+# dataset they were read from. A write reads them up to three times (parsing the command, inside its
+# transaction, after it), and at 10,000 topics each reading costs as much as the write itself.
+_tracks_read: dict[tuple[str, str], tuple[Track, ...]] = {}
+
+
 def roadmap(connection: Any) -> StoredRoadmap:
-    meta = dict(connection.execute("SELECT key, value FROM meta WHERE key IN ('default_track', 'dataset_version')"))
-    tracks = _tracks(connection)
+    meta = dict(
+        connection.execute(
+            "SELECT key, value FROM meta"
+            " WHERE key IN ('default_track', 'dataset_version', 'dataset_hash', 'dataset_storage')"
+        )
+    )
+    synced = (meta.get("dataset_hash"), meta.get("dataset_storage"))
+    if None in synced:
+        tracks = _tracks(connection)
+    else:
+        tracks = _tracks_read.get(synced) or _tracks_read.setdefault(synced, _tracks(connection))
     return StoredRoadmap(
         version=int(meta.get("dataset_version") or 1),
         default_track=meta.get("default_track") or (tracks[0].id if tracks else ""),
@@ -368,7 +410,8 @@ def all_events(connection: Any) -> Iterator[Row]:
 
 
 def topics_changed_after(connection: Any, generation: int) -> set[str]:
-    rows = connection.execute("SELECT DISTINCT topic_id FROM status_event WHERE change_id > ?", (generation,))
+    # Not DISTINCT: SQLite would then walk the topic index instead of the change index's few rows.
+    rows = connection.execute("SELECT topic_id FROM status_event WHERE change_id > ?", (generation,))
     return {row[0] for row in rows}
 
 
@@ -415,14 +458,18 @@ def own_papers(connection: Any) -> list[Row]:
     ).fetchall()
 
 
-def own_paper_ids(connection: Any) -> set[str]:
-    """Every id a paper of the learner's own ever took, undone ones included: ids are never reused."""
-    return {row[0] for row in connection.execute("SELECT id FROM own_paper")}
-
-
 def reads_between(connection: Any, first: str, last: str) -> list[Row]:
     return connection.execute(
         f"SELECT {READ_COLUMNS} FROM paper_read r WHERE r.read_on BETWEEN ? AND ? AND r.change_id {IN_FORCE}",
+        (first, last),
+    ).fetchall()
+
+
+def papers_read_between(connection: Any, first: str, last: str) -> list[Row]:
+    """(row id, day, paper) of each day a paper was read: what a week's count needs, and no more."""
+    return connection.execute(
+        "SELECT min(r.id), r.read_on, r.paper_id FROM paper_read r WHERE r.read_on BETWEEN ? AND ?"
+        f" AND r.change_id {IN_FORCE} AND {SOUND_READ} GROUP BY r.read_on, r.paper_id",
         (first, last),
     ).fetchall()
 
@@ -472,6 +519,51 @@ def exported_rows(connection: Any, section: str) -> Iterator[tuple[Any, dict[str
     sql = f"SELECT rowid, {', '.join(columns.values())} FROM {table} ORDER BY {order}"
     for row in connection.execute(sql):
         yield row[0], dict(zip(fields, row[1:], strict=True))
+
+
+# --- appending to the history (the application layer only) ----------------------------------------
+
+
+def new_uid() -> str:
+    """A uid for a change or a record: stable across export and import."""
+    return uuid.uuid4().hex
+
+
+def add_change(
+    connection: Any,
+    kind: str,
+    summary: str,
+    recorded_at: str,
+    reverts: int | None = None,
+    imported_by: int | None = None,
+    uid: str | None = None,
+) -> int:
+    """Append one change to the history; returns its id, the store's new generation."""
+    cursor = connection.execute(
+        "INSERT INTO change (uid, kind, summary, recorded_at, reverts, imported_by) VALUES (?, ?, ?, ?, ?, ?)",
+        (uid or new_uid(), kind, summary, recorded_at, reverts, imported_by),
+    )
+    return cursor.lastrowid
+
+
+# The record tables a change adds rows to, with their columns in order: the export's, one per field.
+RECORD_COLUMNS = {table: tuple(columns.values()) for table, columns in EXPORTED.values() if table != "change"}
+
+
+def add_records(connection: Any, table: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Add rows (values in RECORD_COLUMNS order) to a record table."""
+    columns = RECORD_COLUMNS[table]
+    connection.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
+
+
+def change_ids_by_uid(connection: Any) -> dict[str, int]:
+    return dict(connection.execute("SELECT uid, id FROM change"))
+
+
+def stored_keys(connection: Any, table: str) -> set[Any]:
+    """What identifies each stored record of a table across stores: its uid (an own paper: its id)."""
+    key = RECORD_COLUMNS[table][0]
+    return {row[0] for row in connection.execute(f"SELECT {key} FROM {table}")}
 
 
 # --- writing the derived tables (the application layer only) ---------------------------------------

@@ -10,17 +10,11 @@ its history stays readable.
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Index
 from sqlmodel import Field, SQLModel
-
-
-def new_uid() -> str:
-    """A uid for a change or a record: stable across export and import."""
-    return uuid.uuid4().hex
 
 
 class Meta(SQLModel, table=True):
@@ -146,7 +140,7 @@ class PaperRead(SQLModel, table=True):
     """One reading of a paper."""
 
     __tablename__ = "paper_read"
-    __table_args__ = (Index("ix_paper_read_paper_id_change_id", "paper_id", "change_id"),)
+    __table_args__ = (Index("ix_paper_read_paper_id_change_id_read_on", "paper_id", "change_id", "read_on"),)
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True)
     change_id: int = Field(index=True)
