@@ -1,6 +1,14 @@
 """Every test gets its own data directory; none touches the real home. The app's click command is built
-once per test process, as the console script builds it once per run."""
+once per test process, as the console script builds it once per run.
 
+Tests of a module marked `stores` run twice: on the SQLite file, and on a PostgreSQL database of
+their own (a copy of a prepared template), on the server LLMPATH_TEST_DATABASE_URL names (`bash
+.ci/postgres` starts one). Without a server those runs skip, saying why; with CI set they fail.
+"""
+
+import inspect
+import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -42,6 +50,62 @@ def llmpath_home(tmp_path, monkeypatch):
     return home
 
 
+SERVER_VARIABLE = "LLMPATH_TEST_DATABASE_URL"
+
+
+STORE_FIXTURES = {"cli", "cli_json", "store_sql", "store_contents", "another_store", "llmpath_home", "store"}
+
+
+def pytest_generate_tests(metafunc):
+    marked = metafunc.definition.get_closest_marker("stores")
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    if metafunc.definition.get_closest_marker("server_only"):
+        metafunc.parametrize("store", ["postgresql"], indirect=True)
+    elif marked:
+        # A test of the domain alone, in a `stores` module, runs once: it asks for no store.
+        if STORE_FIXTURES & set(inspect.signature(metafunc.function).parameters):
+            metafunc.parametrize("store", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def store(request, llmpath_home, monkeypatch):
+    """The kind of store the test runs on; for PostgreSQL, a database of its own, dropped after."""
+    kind = getattr(request, "param", "sqlite")
+    monkeypatch.delenv("LLMPATH_DATABASE_URL", raising=False)
+    if kind == "sqlite":
+        yield kind
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = f"llmpath_test_{uuid.uuid4().hex[:16]}"
+    server.create(name)
+    monkeypatch.setenv("LLMPATH_DATABASE_URL", server.url_of(name))
+    try:
+        yield kind
+    finally:
+        from llmpath.app.readmodel import close_reads
+
+        close_reads()
+        server.drop(name)
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory, worker_id):
+    """The test server, with a template database prepared once per worker process."""
+    from postgres_server import Server
+
+    url = os.environ.get(SERVER_VARIABLE)
+    if not url:
+        reason = f'no PostgreSQL server for the tests: set {SERVER_VARIABLE} (`eval "$(bash .ci/postgres)"` starts one)'
+        if os.environ.get("CI"):
+            pytest.fail(reason + "; with CI set, a missing server fails the run")
+        pytest.skip(reason)
+    server = Server(url, f"llmpath_template_{worker_id}")
+    server.prepare_template(tmp_path_factory.mktemp("template-home"))
+    yield server
+    server.close()
+
+
 @pytest.fixture
 def seeds():
     if not SEEDS.is_dir():
@@ -81,12 +145,35 @@ def cli_json(cli):
 
 
 @pytest.fixture
-def store_contents(llmpath_home):
-    """Everything the store holds, as SQL: what "changes nothing" compares. (The file's bytes are
-    no measure: committed pages may still sit in the write-ahead log beside it.)"""
+def store_sql(store, llmpath_home):
+    """Run one query on the store the test runs on, SQLite or PostgreSQL, read-only; `?` placeholders."""
+    import sqlite3
+
+    def run(sql, params=()):
+        if store == "sqlite":
+            connection = sqlite3.connect(f"file:{llmpath_home / 'llmpath.db'}?mode=ro", uri=True)
+            try:
+                return connection.execute(sql, params).fetchall()
+            finally:
+                connection.close()
+        import psycopg
+
+        with psycopg.connect(os.environ["LLMPATH_DATABASE_URL"]) as connection:
+            return [tuple(row) for row in connection.execute(sql.replace("?", "%s"), params or None).fetchall()]
+
+    return run
+
+
+@pytest.fixture
+def store_contents(store, llmpath_home, store_sql):
+    """Everything the store holds, as SQL or rows: what "changes nothing" compares. (The file's bytes
+    are no measure: committed pages may still sit in the write-ahead log beside it.)"""
     import sqlite3
 
     def dump():
+        if store == "postgresql":
+            tables = [row[0] for row in store_sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+            return {table: sorted(map(repr, store_sql(f'SELECT * FROM "{table}"'))) for table in sorted(tables)}
         connection = sqlite3.connect(f"file:{llmpath_home / 'llmpath.db'}?mode=ro", uri=True)
         try:
             return list(connection.iterdump())
@@ -94,3 +181,24 @@ def store_contents(llmpath_home):
             connection.close()
 
     return dump
+
+
+@pytest.fixture
+def another_store(store, monkeypatch, tmp_path, request):
+    """Switch the test to another new store of the same kind, with its own data directory."""
+
+    def switch(name="other"):
+        home = tmp_path / name
+        monkeypatch.setenv("LLMPATH_HOME", str(home))
+        if store == "postgresql":
+            from llmpath.app.readmodel import close_reads
+
+            close_reads()
+            server = request.getfixturevalue("postgres_server")
+            database = f"llmpath_test_{uuid.uuid4().hex[:16]}"
+            server.create(database)
+            request.addfinalizer(lambda: server.drop(database))
+            monkeypatch.setenv("LLMPATH_DATABASE_URL", server.url_of(database))
+        return home
+
+    return switch

@@ -252,6 +252,7 @@ def test_thirty_shells_writing_and_undoing_at_once_keep_one_history_that_every_v
 
 
 @pytest.mark.slow
+@pytest.mark.stores
 def test_twenty_shells_writing_at_once_on_a_new_store_lose_nothing(cli_json, llmpath_home):
     processes = [
         spawn(llmpath_home, "done", topic, "--note", f"shell {i}") for i, topic in enumerate(samples.RESEARCHER_STEPS)
@@ -266,6 +267,7 @@ def test_twenty_shells_writing_at_once_on_a_new_store_lose_nothing(cli_json, llm
 
 
 @pytest.mark.slow
+@pytest.mark.stores
 def test_twenty_undos_at_once_each_revert_one_change(cli, cli_json, llmpath_home):
     topics = [t["id"] for t in cli_json("list")["topics"]][:20]
     for topic in topics:
@@ -276,6 +278,32 @@ def test_twenty_undos_at_once_each_revert_one_change(cli, cli_json, llmpath_home
 
 
 # --- a brand-new store --------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_twenty_machines_on_an_empty_server_database_migrate_and_sync_it_once(
+    cli_json, tmp_path, postgres_server, monkeypatch
+):
+    """Schema migrations and the first sync on a shared server run once, under a lock, while the
+    others wait and then find the store ready."""
+    database = f"llmpath_empty_{os.getpid()}"
+    postgres_server.drop(database)
+    postgres_server.admin.execute(f'CREATE DATABASE "{database}"')
+    try:
+        monkeypatch.setenv("LLMPATH_DATABASE_URL", postgres_server.url_of(database))
+        finish([spawn(tmp_path / f"machine-{i}", "next") for i in range(20)])
+        from llmpath.store.migrations import MIGRATIONS
+
+        assert postgres_server.query(database, "SELECT name FROM migration ORDER BY name") == [
+            (name,) for name, _ in MIGRATIONS
+        ]
+        assert postgres_server.query(database, "SELECT kind FROM change") == [("sync",)]
+        assert cli_json("progress")["done"] == 0
+    finally:
+        from llmpath.app.readmodel import close_reads
+
+        close_reads()
+        postgres_server.drop(database)
 
 
 NEW_STORE_SHELLS = 50

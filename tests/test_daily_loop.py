@@ -1,10 +1,14 @@
 """The daily loop through the real CLI: next, done, start, skip, show, the views (roadmap, list,
 progress) and tracks; and where. Undo is in test_history.py, --help in test_docs.py."""
 
+import os
+
 import pytest
 
 import samples
 from llmpath import paths
+
+pytestmark = pytest.mark.stores
 
 
 def statuses(cli_json, track="developer"):
@@ -18,11 +22,12 @@ def history(cli_json, topic):
 # --- next ----------------------------------------------------------------------------------------
 
 
-def test_next_on_a_fresh_store(cli, llmpath_home):
+def test_next_on_a_fresh_store(cli, llmpath_home, store):
     result = cli("next")
     assert "Programming foundations" in result.stdout
     assert "Why next" in result.stdout
-    assert (llmpath_home / "llmpath.db").exists() and (llmpath_home / "badge.txt").exists()
+    if store == "sqlite":  # a server's store comes ready-made in these tests; its first change writes the badge
+        assert (llmpath_home / "llmpath.db").exists() and (llmpath_home / "badge.txt").exists()
 
 
 def test_next_json(cli_json):
@@ -302,10 +307,14 @@ def test_track_use_refuses_unknowns(cli):
 # --- where ---------------------------------------------------------------------------------------
 
 
-def test_where_prints_the_paths(cli, cli_json, llmpath_home):
+def test_where_prints_the_paths(cli, cli_json, llmpath_home, store):
     data = cli_json("where")
     assert data["data_dir"] == str(llmpath_home)
-    assert data["database"] == str(llmpath_home / "llmpath.db")
+    if store == "sqlite":
+        assert data["database"] == str(llmpath_home / "llmpath.db")
+    else:  # the server's URL, its password masked
+        assert data["database"].startswith("postgresql://") and ":***@" in data["database"]
+        assert data["database"].rsplit("/", 1)[1] == os.environ["LLMPATH_DATABASE_URL"].rsplit("/", 1)[1]
     assert data["roadmap_is_bundled"] is True
     assert str(llmpath_home) in cli("where").stdout
 

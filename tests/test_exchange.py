@@ -17,6 +17,8 @@ from llmpath.paths import bundled_roadmap
 from llmpath.roadmap.loader import load_roadmap
 from samples import views
 
+pytestmark = pytest.mark.stores
+
 TOPICS = samples.RESEARCHER_STEPS
 PAPERS = samples.CATALOG_PAPERS
 
@@ -57,12 +59,12 @@ def test_export_holds_everything_recorded(cli):
 # --- import --------------------------------------------------------------------------------------
 
 
-def test_import_into_an_empty_store_and_twice_equals_once(cli, cli_json, tmp_path, monkeypatch):
+def test_import_into_an_empty_store_and_twice_equals_once(cli, cli_json, tmp_path, another_store):
     cli("done", "math-foundations", "classical-ml", "--on", "2026-11-01")
     cli("papers", "log", "lora", "--note", "rank")
     cli("export", "-o", str(tmp_path / "backup.json"))
     original = export(cli)
-    monkeypatch.setenv("LLMPATH_HOME", str(tmp_path / "other"))
+    another_store()
     assert "Imported 3 changes" in cli("import", str(tmp_path / "backup.json")).stdout
     assert "nothing new" in cli("import", str(tmp_path / "backup.json")).stdout
     again = export(cli)
@@ -80,7 +82,7 @@ def test_an_older_backup_of_the_same_store_changes_nothing(cli, cli_json, tmp_pa
     assert cli_json("track")["active"] == "researcher"
 
 
-def test_export_then_import_into_a_new_store_gives_the_same_state(cli, cli_json, tmp_path, monkeypatch):
+def test_export_then_import_into_a_new_store_gives_the_same_state(cli, cli_json, tmp_path, another_store):
     cli("done", "programming-foundations", "--note", "easy")
     cli("skip", "math-foundations")
     cli("undo")
@@ -92,7 +94,7 @@ def test_export_then_import_into_a_new_store_gives_the_same_state(cli, cli_json,
     cli("export", "-o", str(backup))
     assert json.loads(backup.read_text())["version"] == 2
 
-    monkeypatch.setenv("LLMPATH_HOME", str(tmp_path / "elsewhere"))
+    another_store("elsewhere")
     cli("import", str(backup))
     after = (statuses(cli_json), cli_json("papers", "--week"), cli_json("next")["next"][0]["id"])
     assert after == before
@@ -107,7 +109,7 @@ def test_a_cleared_setting_stays_cleared_after_importing_an_older_export(cli, cl
     assert cli_json("next")["next"][0]["stage"] == "developer-prerequisites"
 
 
-def test_an_undone_import_stays_undone_through_export_and_import(cli, cli_json, tmp_path, monkeypatch):
+def test_an_undone_import_stays_undone_through_export_and_import(cli, cli_json, tmp_path, another_store):
     """An import keeps the links of the imports it carries, so an undo made before the export still
     takes back what it took back."""
     roadmap = load_roadmap(bundled_roadmap())
@@ -118,7 +120,7 @@ def test_an_undone_import_stays_undone_through_export_and_import(cli, cli_json, 
     before = views(cli_json)
     assert before["statuses"][topics[1]] == "todo" and before["week"]["count"] == 0
     cli("export", "-o", str(tmp_path / "all.json"))
-    monkeypatch.setenv("LLMPATH_HOME", str(tmp_path / "other"))
+    another_store()
     cli("import", str(tmp_path / "all.json"))
     assert views(cli_json) == before
 
@@ -366,6 +368,7 @@ def copy_of(store, home):
     return home
 
 
+@pytest.mark.sqlite_only  # copies of two new store files stand for new stores
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(history=HISTORY)
 def test_any_history_round_trips_through_export_and_import(

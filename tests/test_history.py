@@ -3,9 +3,10 @@ time, the undone records kept), and order is the history's, never the clock's. E
 the history are in test_exchange.py; many undos at once in test_concurrency.py."""
 
 import json
-import sqlite3
 
 import pytest
+
+pytestmark = pytest.mark.stores
 
 
 def statuses(cli_json):
@@ -61,12 +62,11 @@ def test_undone_changes_stay_in_history(cli, cli_json):
     assert "(undone) oops" in cli("show", "math-foundations").stdout
 
 
-def test_an_undo_is_itself_recorded_and_nothing_is_deleted(cli, llmpath_home):
+def test_an_undo_is_itself_recorded_and_nothing_is_deleted(cli, store_sql):
     cli("done", "programming-foundations")
     cli("undo")
-    with sqlite3.connect(llmpath_home / "llmpath.db") as db:
-        kinds = [row[0] for row in db.execute("SELECT kind FROM change ORDER BY id")]
-        events = db.execute("SELECT count(*) FROM status_event").fetchone()[0]
+    kinds = [row[0] for row in store_sql("SELECT kind FROM change ORDER BY id")]
+    events = store_sql("SELECT count(*) FROM status_event")[0][0]
     assert kinds == ["sync", "status", "undo"]
     assert events == 1
 
@@ -123,7 +123,7 @@ def test_undo_takes_back_a_whole_import(cli, cli_json, tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["status", "paper_read", "paper_target", "setting"])
-def test_every_write_is_one_change_in_one_transaction(cli, llmpath_home, kind):
+def test_every_write_is_one_change_in_one_transaction(cli, store_sql, kind):
     commands = {
         "status": ("done", "programming-foundations", "math-foundations"),
         "paper_read": ("papers", "log", "lora"),
@@ -131,6 +131,4 @@ def test_every_write_is_one_change_in_one_transaction(cli, llmpath_home, kind):
         "setting": ("track", "use", "developer", "--from", "Part 2"),
     }
     cli(*commands[kind])
-    with sqlite3.connect(llmpath_home / "llmpath.db") as db:
-        rows = db.execute("SELECT kind FROM change WHERE kind != 'sync'").fetchall()
-    assert rows == [(kind,)]
+    assert store_sql("SELECT kind FROM change WHERE kind != 'sync'") == [(kind,)]

@@ -12,6 +12,8 @@ from llmpath import paths
 from llmpath.domain.papers import PaperLog, Read, TargetChange, suggest
 from llmpath.roadmap.loader import load_roadmap
 
+pytestmark = pytest.mark.stores
+
 TODAY = date(2026, 11, 25)  # Wednesday, 2026-W48
 MONDAY = date(2026, 11, 23)
 SEQUENCE = itertools.count()

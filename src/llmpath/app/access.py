@@ -9,17 +9,17 @@ there, so that fifty shells starting at once prepare it once.
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from ..domain.state import State
-from ..errors import StoreError
+from ..errors import LlmpathError, StoreError
 from ..files import held_lock
 from ..paths import Paths
 from ..roadmap.digest import roadmap_digest
 from ..store import queries
-from ..store.failures import database_errors
+from ..store.database import Database, database_of
 from . import readmodel
 from .caches import after_write
 
@@ -35,44 +35,45 @@ def read_state(paths: Paths) -> State:
 
 
 @contextmanager
-def write_transaction(paths: Paths) -> Iterator[sqlite3.Connection]:
+def write_transaction(paths: Paths) -> Iterator[Any]:
     """A connection in one write transaction on the prepared store, committed when the block ends
     (rolled back when it raises). The cache lock is held from before the transaction until the
     block's caller has rewritten the caches; the block removes the badge file before committing,
     so the badge file, which the prompt reads without looking at the store, exists only while the
     store is at the generation it was made from."""
+    database = database_of(paths)
     readmodel.close_reads()  # see close_reads: before the store's file is looked at
-    if not (os.path.isfile(paths.database) and os.path.exists(paths.cache_lock)):
-        _check(paths)  # a new data directory: refused, if it must be, before the lock file is made
+    if not (os.path.exists(paths.cache_lock) and (database.is_server or os.path.isfile(paths.database))):
+        database.check()  # a new data directory: refused, if it must be, before the lock file is made
     with held_lock(paths.cache_lock):
-        connection = _begin_current(paths)
+        connection = _begin_current(paths, database)
         if connection is None:
-            _check(paths)
+            database.check()
             _prepare(paths)
-            connection = _begin_current(paths)
-            if connection is None:  # prepared under the lock just now: only a damaged file gets here
-                raise StoreError(f"cannot write {paths.database}; run `llmpath doctor` to see why")
+            connection = _begin_current(paths, database)
+            if connection is None:  # prepared under the lock just now: only a damaged store gets here
+                raise StoreError(f"cannot write {database.label}; run `llmpath doctor` to see why")
         try:
-            with database_errors(paths.database):
+            with database.errors():
                 yield connection
-                connection.execute("COMMIT")
-                # Copy the log into the database file, as SQLite does when its last connection
-                # closes: the next command, whatever it is, should not be the one to change it.
-                connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                database.commit(connection)
         finally:
             connection.close()  # rolls back what was not committed
 
 
-def _begin_current(paths: Paths) -> sqlite3.Connection | None:
+def _begin_current(paths: Paths, database: Database) -> Any | None:
     """A write transaction on the store when it is where this release reads and writes it."""
     try:
         digest = roadmap_digest(paths.roadmap)
-        connection = queries.begin_writing(str(paths.database))
-    except (OSError, ValueError, sqlite3.Error):
-        return None  # preparing the store says what is wrong, when anything is
+    except (OSError, ValueError):
+        return None  # preparing the store says what is wrong
+    connection = database.begin_writing()
+    if connection is None:
+        return None
     try:
-        current = readmodel.is_current(queries.stamp(connection), digest)
-    except sqlite3.Error:
+        with database.errors():
+            current = readmodel.is_current(queries.stamp(connection), digest)
+    except LlmpathError:
         current = False
     if not current:
         connection.close()  # at once, rolling back: preparing looks at the file next
@@ -84,16 +85,10 @@ def _begin_current(paths: Paths) -> sqlite3.Connection | None:
 def _prepared(paths: Paths) -> Iterator[None]:
     """The store prepared, and the cache lock held for the block."""
     readmodel.close_reads()
-    _check(paths)
+    database_of(paths).check()
     with held_lock(paths.cache_lock):
         _prepare(paths)
         yield
-
-
-def _check(paths: Paths) -> None:
-    from .prepare import check
-
-    check(paths)
 
 
 def _prepare(paths: Paths) -> None:

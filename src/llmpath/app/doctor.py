@@ -51,6 +51,10 @@ def _roadmap(paths: Paths) -> Finding:
 
 
 def _database(paths: Paths) -> list[Finding]:
+    from ..store.database import database_of
+
+    if database_of(paths).is_server:
+        return _server(paths)
     database = paths.database
     if not database.exists():
         return [Finding(True, f"no database yet at {database}", "it is created on the first command")]
@@ -64,7 +68,6 @@ def _database(paths: Paths) -> list[Finding]:
     except LlmpathError as error:  # busy, unreadable or a bug: the message says what to do
         return [Finding(False, str(error))]
     found = []
-    applied = report.applied
     if report.problems:
         found.append(
             Finding(
@@ -75,22 +78,48 @@ def _database(paths: Paths) -> list[Finding]:
         )
     else:
         found.append(Finding(True, f"database {database} passes SQLite's integrity check"))
+    found.append(_schema(report.applied, "the next command upgrades it, after writing a backup copy"))
+    found.append(_dataset(paths, report.dataset_hash))
+    return found
+
+
+def _server(paths: Paths) -> list[Finding]:
+    """The server answers, and its schema and roadmap are this release's."""
+    from ..store.database import database_of
+
+    database = database_of(paths)
+    try:
+        connection = database.begin_reading()
+        try:
+            with database.errors():
+                tables = connection.execute(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('migration', 'meta')"
+                ).fetchone()[0]
+                applied, digest = [], None
+                if tables == 2:
+                    applied = [row[0] for row in connection.execute("SELECT name FROM migration ORDER BY name")]
+                    row = connection.execute("SELECT value FROM meta WHERE key = 'dataset_hash'").fetchone()
+                    digest = row[0] if row else None
+        finally:
+            connection.close()
+    except LlmpathError as error:
+        return [Finding(False, str(error))]
+    found = [Finding(True, f"the PostgreSQL server {database.label} answers")]
+    if not applied:
+        return [*found, Finding(True, "the database holds no llmpath store yet", "it is created on the first command")]
+    found.append(_schema(applied, "the next command upgrades it, once, under a lock"))
+    found.append(_dataset(paths, digest))
+    return found
+
+
+def _schema(applied: list[str], upgrade: str) -> Finding:
     known = [name for name, _ in migrations.MIGRATIONS]
     newer = [name for name in applied if name not in known]
     if newer:
-        found.append(Finding(False, f"schema {newer[-1]} comes from a newer llmpath", "upgrade llmpath"))
-    elif len(applied) < len(known):
-        found.append(
-            Finding(
-                True,
-                f"schema is at {applied[-1] if applied else 'nothing'}; {known[-1]} is current",
-                "the next command upgrades it, after writing a backup copy",
-            )
-        )
-    else:
-        found.append(Finding(True, f"schema is current ({known[-1]})"))
-    found.append(_dataset(paths, report.dataset_hash))
-    return found
+        return Finding(False, f"schema {newer[-1]} comes from a newer llmpath", "upgrade llmpath")
+    if len(applied) < len(known):
+        return Finding(True, f"schema is at {applied[-1] if applied else 'nothing'}; {known[-1]} is current", upgrade)
+    return Finding(True, f"schema is current ({known[-1]})")
 
 
 def _dataset(paths: Paths, stored: str | None) -> Finding:
@@ -114,23 +143,25 @@ SHOWN_DAMAGED = 20
 
 def _records(paths: Paths) -> list[Finding]:
     """The read model's stamp, and every record that cannot be read, by table and id."""
-    import sqlite3
-
     from ..store import queries
+    from ..store.database import database_of
     from .readmodel import StoredRecords, whole_history
 
-    if not paths.database.is_file():
-        return []
+    database = database_of(paths)
     try:
-        connection = queries.connect_read_only(str(paths.database))
-        try:
-            connection.execute("BEGIN")  # the stamp, the history and the read model of one moment
-            found = queries.stamp(connection)
-            history, damaged = whole_history(connection)
-            agrees = found.read_model != found.generation or _same_in_force(StoredRecords(connection), history)
-        finally:
-            connection.close()
-    except sqlite3.Error:
+        with database.errors():
+            # The stamp, the history and the read model of one moment. On SQLite, looked at
+            # read-only, so that the check changes nothing, not even the -wal file.
+            connection = database.begin_reading() if database.is_server else _read_only(paths)
+            if connection is None:
+                return []
+            try:
+                found = queries.stamp(connection)
+                history, damaged = whole_history(connection)
+                agrees = found.read_model != found.generation or _same_in_force(StoredRecords(connection), history)
+            finally:
+                connection.close()
+    except LlmpathError:
         return []  # not a store this release can read: the findings above say why
     if found.read_model == found.generation and agrees:
         findings = [Finding(True, f"the read model is current (generation {found.generation})")]
@@ -155,6 +186,16 @@ def _records(paths: Paths) -> list[Finding]:
     if len(damaged) > SHOWN_DAMAGED:
         findings.append(Finding(False, f"and {len(damaged) - SHOWN_DAMAGED} more damaged records"))
     return findings
+
+
+def _read_only(paths: Paths) -> Any:
+    from ..store import queries
+
+    if not paths.database.is_file():
+        return None
+    connection = queries.connect_read_only(str(paths.database))
+    connection.execute("BEGIN")
+    return connection
 
 
 def _same_in_force(stored: Any, history: Any) -> bool:

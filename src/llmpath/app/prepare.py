@@ -15,30 +15,20 @@ from ..domain.history import SYNC
 from ..paths import Paths
 from ..roadmap.digest import roadmap_digest
 from ..store import queries
-from ..store.engine import check_store, checkpoint, database_errors, open_engine, reading
+from ..store.database import database_of
+from ..store.engine import reading
 from ..store.sync import is_synced, sync
 from .caches import forget_badge
 from .readmodel import bring_up_to_date, time_to_store
 
 
-def check(paths: Paths) -> None:
-    """Refuse an unusable data directory or a database that is not a sound llmpath store, before
-    anything is created beside it."""
-    check_store(paths.data_dir, paths.database)
-
-
 def prepare_store(paths: Paths) -> None:
     """Create, migrate and sync the store and bring its read model up to date, as far as needed.
     The caller holds the cache lock, has closed its read connections (readmodel.close_reads) and
-    has run `check`."""
-    engine = open_engine(paths.database)
-    try:
-        with database_errors(paths.database):
-            ensure_synced(engine, paths)
-            ensure_read_model(engine, paths)
-            checkpoint(engine)
-    finally:
-        engine.dispose()
+    has checked the store (Database.check)."""
+    with database_of(paths).preparing() as engine:
+        ensure_synced(engine, paths)
+        ensure_read_model(engine, paths)
 
 
 def ensure_synced(engine: Engine, paths: Paths) -> None:
@@ -79,6 +69,12 @@ def ensure_read_model(engine: Engine, paths: Paths) -> None:
 
 
 def driver_connection(session: Session) -> Any:
-    """The sqlite3 connection under a session, inside its transaction: the read model's queries
+    """The driver's connection under a session, inside its transaction: the read model's queries
     run on it and see what the session has flushed."""
-    return session.connection().connection.driver_connection
+    connection = session.connection()
+    raw = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        from ..store.postgres import Connection
+
+        return Connection(raw)
+    return raw

@@ -26,6 +26,7 @@ from ..domain.history import KINDS, SYNC, UNDO, Change, reverted, reverted_after
 from ..domain.papers import MAX_TARGET, MIN_TARGET, Read, TargetChange
 from ..domain.records import MemoryRecords, OwnPaper, as_recorded, resolve_alias
 from ..domain.state import STATUSES, Event, SettingRecord, Standing, State, current_settings, latest_events
+from ..errors import LlmpathError
 from ..paths import Paths
 from ..roadmap.digest import roadmap_digest
 from ..roadmap.schema import Paper
@@ -43,15 +44,22 @@ class Damaged(ValueError):
 
 
 def stored_time(value: Any) -> datetime:
-    """A stored UTC time: SQLite keeps 'YYYY-MM-DD HH:MM:SS[.ffffff]', without a zone."""
-    if not isinstance(value, str):
+    """A stored UTC time: SQLite keeps 'YYYY-MM-DD HH:MM:SS[.ffffff]', without a zone; psycopg
+    hands back a datetime."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        moment = datetime.fromisoformat(value)
+    else:
         raise Damaged(f"time {value!r}")
-    moment = datetime.fromisoformat(value)
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 @lru_cache(maxsize=4096)  # a store holds few distinct days, and views decode thousands of them
 def stored_day(value: Any) -> date:
+    """A stored day: 'YYYY-MM-DD' in SQLite, a date from psycopg."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
     if not isinstance(value, str) or len(value) != 10:
         raise Damaged(f"date {value!r}")
     return date.fromisoformat(value)
@@ -284,23 +292,20 @@ def try_open(paths: Paths) -> State | None:
     """The state from a current read model, in one read transaction; None when the store must be
     created, migrated, synced or brought up to date first (or cannot be read: the slow path says
     why). See app.access.read_state."""
-    import os
-    import sqlite3
+    from ..store.database import database_of
 
-    if not os.path.isfile(paths.database):
-        return None
     try:
         digest = roadmap_digest(paths.roadmap)
     except (OSError, ValueError):
         return None
-    try:
-        connection = queries.connect(str(paths.database))
-    except sqlite3.Error:
+    database = database_of(paths)
+    connection = database.begin_reading()
+    if connection is None:
         return None
     try:
-        connection.execute("BEGIN")  # one state of the store for every query of the command
-        found = queries.stamp(connection)
-    except sqlite3.Error:
+        with database.errors():
+            found = queries.stamp(connection)
+    except LlmpathError:
         found = None
     if found is None or not is_current(found, digest):
         connection.close()  # at once: the slow path looks at the file next (see close_reads)
@@ -416,6 +421,7 @@ def whole_history(connection: Any) -> tuple[MemoryRecords, list[tuple[str, Any, 
 
 # Fields of the export holding a stored time, and the id of a change (its uid in the file).
 TIME_FIELDS = ("at", "created_at")
+DAY_FIELDS = ("on",)
 CHANGE_LINKS = ("change", "reverts", "imported_by")
 
 
@@ -434,6 +440,9 @@ def export_records(connection: Any, sections: dict[str, dict[str, str]]) -> dict
                 for name in TIME_FIELDS:
                     if name in record:
                         record[name] = stored_time(record[name]).isoformat()
+                for name in DAY_FIELDS:
+                    if name in record:
+                        record[name] = stored_day(record[name]).isoformat()
                 for name in CHANGE_LINKS:
                     if record.get(name) is not None:
                         record[name] = uids[record[name]]

@@ -19,10 +19,13 @@ def where(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     Example:
       llmpath where --json
     """
+    from ..store.database import database_of
+
     paths = paths_of(ctx)
+    database = database_of(paths)
     found = {
         "data_dir": str(paths.data_dir),
-        "database": str(paths.database),
+        "database": database.label,  # a server's URL with its password masked
         "badge_cache": str(paths.badge),
         "roadmap": str(paths.roadmap),
         "roadmap_is_bundled": paths.roadmap_is_bundled,
@@ -35,7 +38,7 @@ def where(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     origin = "bundled" if paths.roadmap_is_bundled else "custom: --roadmap or LLMPATH_ROADMAP"
     lines = [
         ("data dir", paths.data_dir),
-        ("database", paths.database),
+        ("database", database.label),
         ("badge", paths.badge),
         ("roadmap", f"{paths.roadmap} ({origin})"),
     ]

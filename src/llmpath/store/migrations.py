@@ -233,6 +233,16 @@ def _history_tables(meta: MetaData) -> None:
     )
 
 
+# --- the one place where a migration's SQL differs between SQLite and PostgreSQL ------------------
+
+
+def _joined(conn: Connection, column: str) -> str:
+    """An aggregate joining a column's texts with ', '."""
+    return f"group_concat({column}, ', ')" if conn.dialect.name == "sqlite" else f"string_agg({column}, ', ')"
+
+
+# -------------------------------------------------------------------------------------------------
+
 LEGACY_EPOCH = "1970-01-01 00:00:00"  # settings saved before their times were recorded come first
 
 
@@ -247,7 +257,7 @@ def _history(conn: Connection) -> None:
     rows = lambda sql: conn.execute(text(sql)).all()  # noqa: E731 - read-only helper for this migration
     changes: list[tuple[str, str, str, str]] = []  # (recorded_at, uid, kind, summary)
     for batch, at, status, topics in rows(
-        "SELECT batch, min(recorded_at), min(status), group_concat(topic_id, ', ') FROM status_event GROUP BY batch"
+        f"SELECT batch, min(recorded_at), min(status), {_joined(conn, 'topic_id')} FROM status_event GROUP BY batch"
     ):
         changes.append((at, f"batch:{batch}", "status", f"marked {status.replace('_', ' ')}: {topics}"))
     for uid, at, paper in rows("SELECT uid, recorded_at, paper_id FROM paper_read"):

@@ -48,12 +48,28 @@ EVENT_COLUMNS = ", ".join("e." + name for name in EVENT_FIELDS)
 READ_COLUMNS = ", ".join("r." + name for name in READ_FIELDS)
 CHANGE_COLUMNS = "id, uid, kind, summary, recorded_at, reverts, imported_by"
 IN_FORCE = "NOT IN (SELECT change_id FROM taken_back)"
-# A reading the codec can read (app.readmodel.read_of) at least as far as counting goes: a damaged
-# one is left out of counts and first days too, not only of the lists of readings.
-SOUND_READ = (
-    "typeof(r.change_id) = 'integer' AND typeof(r.paper_id) = 'text'"
-    " AND r.read_on GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'"
-)
+# --- the one place where the SQL differs between SQLite and PostgreSQL ----------------------------
+#
+# A connection says which it is: postgres.Connection has `dialect`, sqlite3's has none.
+#
+# SOUND_READ: a reading the codec can read (app.readmodel.read_of) at least as far as counting
+# goes, so that a damaged one is left out of counts and first days too, not only of the lists of
+# readings. SQLite keeps any value in any column; PostgreSQL's column types keep only sound ones.
+# ROW_ORDER: the order rows were written in, for a table whose rows have no number of their own.
+DIALECTS = {
+    "sqlite": {
+        "SOUND_READ": "typeof(r.change_id) = 'integer' AND typeof(r.paper_id) = 'text'"
+        " AND r.read_on GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'",
+        "ROW_ORDER": "rowid",
+    },
+    "postgresql": {"SOUND_READ": "TRUE", "ROW_ORDER": "ctid"},
+}
+
+
+def _sql(connection: Any, name: str) -> str:
+    return DIALECTS[getattr(connection, "dialect", "sqlite")][name]
+
+
 # Parameters per statement: SQLite before 3.32 allows 999.
 CHUNK = 900
 
@@ -225,9 +241,16 @@ def roadmap(connection: Any) -> StoredRoadmap:
     )
 
 
+def _json(data: Any) -> dict[str, Any]:
+    """A JSON column: text from SQLite, already decoded by psycopg."""
+    return json.loads(data) if isinstance(data, (str, bytes)) else data
+
+
 def _one(connection: Any, sql: str, key: str) -> Row | None:
     """The row with this id; None when there is none, or when the id (typed by the learner) is
     not text SQLite can hold, such as a lone surrogate: no stored id is."""
+    if "\x00" in key:  # no stored id holds one, and PostgreSQL's text cannot
+        return None
     try:
         return connection.execute(sql, (key,)).fetchone()
     except UnicodeEncodeError:
@@ -262,13 +285,13 @@ def _tracks(connection: Any) -> tuple[Track, ...]:
             {
                 "id": stage_id,
                 "title": title,
-                **json.loads(data),
+                **_json(data),
                 "topics": topics_of.get(stage_id, []),
                 "prerequisites": requires.get(stage_id, []),
             }
         )
     return tuple(
-        track_from_json({"id": track_id, "title": title, **json.loads(data), "stages": stages_of.get(track_id, [])})
+        track_from_json({"id": track_id, "title": title, **_json(data), "stages": stages_of.get(track_id, [])})
         for track_id, title, data in connection.execute("SELECT id, title, data FROM track ORDER BY position")
     )
 
@@ -279,7 +302,7 @@ def _topic(row: Row, prerequisites: list[str]) -> Topic:
         {
             "id": topic_id,
             "title": title,
-            **json.loads(data),
+            **_json(data),
             "module": module_id,
             "retired": bool(retired),
             "prerequisites": prerequisites,
@@ -312,7 +335,7 @@ MODULE_ROW = "SELECT id, title, data FROM module"
 
 def _module(row: Row, prerequisites: list[str]) -> Module:
     module_id, title, data = row
-    return module_from_json({"id": module_id, "title": title, **json.loads(data), "prerequisites": prerequisites})
+    return module_from_json({"id": module_id, "title": title, **_json(data), "prerequisites": prerequisites})
 
 
 def _one_module(connection: Any, module_id: str) -> Module | None:
@@ -334,13 +357,13 @@ PAPER_ROW = "SELECT id, title, data FROM paper"
 
 def _paper(row: Row, topics: list[str]) -> Paper:
     paper_id, title, data = row
-    return paper_from_json({"id": paper_id, "title": title, **json.loads(data), "topics": topics})
+    return paper_from_json({"id": paper_id, "title": title, **_json(data), "topics": topics})
 
 
 def _paper_topics(connection: Any, where: str = "", params: Sequence[Any] = ()) -> dict[str, list[str]]:
     topics: dict[str, list[str]] = {}
     for paper_id, topic_id in connection.execute(
-        f"SELECT paper_id, topic_id FROM paper_topic {where} ORDER BY rowid", params
+        f"SELECT paper_id, topic_id FROM paper_topic {where} ORDER BY {_sql(connection, 'ROW_ORDER')}", params
     ):
         topics.setdefault(paper_id, []).append(topic_id)
     return topics
@@ -401,7 +424,7 @@ def events_of_changes(connection: Any, change_ids: Iterable[int]) -> list[Row]:
 def all_rows(connection: Any, table: str, columns: str) -> Iterator[Row]:
     """Every row of a record table, in history order (for a check of the whole history)."""
     return connection.execute(
-        f"SELECT {columns} FROM {table} ORDER BY {'id' if table == 'change' else 'change_id, rowid'}"
+        f"SELECT {columns} FROM {table} ORDER BY {'id' if table == 'change' else 'change_id, id'}"
     )
 
 
@@ -469,7 +492,7 @@ def papers_read_between(connection: Any, first: str, last: str) -> list[Row]:
     """(row id, day, paper) of each day a paper was read: what a week's count needs, and no more."""
     return connection.execute(
         "SELECT min(r.id), r.read_on, r.paper_id FROM paper_read r WHERE r.read_on BETWEEN ? AND ?"
-        f" AND r.change_id {IN_FORCE} AND {SOUND_READ} GROUP BY r.read_on, r.paper_id",
+        f" AND r.change_id {IN_FORCE} AND {_sql(connection, 'SOUND_READ')} GROUP BY r.read_on, r.paper_id",
         (first, last),
     ).fetchall()
 
@@ -482,14 +505,15 @@ def reads_of_paper(connection: Any, paper_id: str) -> list[Row]:
 
 def read_counts(connection: Any) -> dict[str, int]:
     rows = connection.execute(
-        f"SELECT r.paper_id, count(*) FROM paper_read r WHERE r.change_id {IN_FORCE} AND {SOUND_READ} GROUP BY r.paper_id"
+        f"SELECT r.paper_id, count(*) FROM paper_read r WHERE r.change_id {IN_FORCE}"
+        f" AND {_sql(connection, 'SOUND_READ')} GROUP BY r.paper_id"
     )
     return dict(rows)
 
 
 def first_read_on(connection: Any) -> str | None:
     return connection.execute(
-        f"SELECT min(r.read_on) FROM paper_read r WHERE r.change_id {IN_FORCE} AND {SOUND_READ}"
+        f"SELECT min(r.read_on) FROM paper_read r WHERE r.change_id {IN_FORCE} AND {_sql(connection, 'SOUND_READ')}"
     ).fetchone()[0]
 
 
@@ -514,9 +538,10 @@ EXPORTED = {
 def exported_rows(connection: Any, section: str) -> Iterator[tuple[Any, dict[str, Any]]]:
     """Every stored record of an export section, in history order: (its row id, field -> value)."""
     table, columns = EXPORTED[section]
-    order = "id" if table == "change" else "change_id, rowid"
+    order = "id" if table == "change" else f"change_id, {_sql(connection, 'ROW_ORDER')}"
     fields = list(columns)
-    sql = f"SELECT rowid, {', '.join(columns.values())} FROM {table} ORDER BY {order}"
+    row_id = "id" if table != "own_paper" else _sql(connection, "ROW_ORDER")
+    sql = f"SELECT {row_id}, {', '.join(columns.values())} FROM {table} ORDER BY {order}"
     for row in connection.execute(sql):
         yield row[0], dict(zip(fields, row[1:], strict=True))
 
@@ -539,11 +564,11 @@ def add_change(
     uid: str | None = None,
 ) -> int:
     """Append one change to the history; returns its id, the store's new generation."""
-    cursor = connection.execute(
-        "INSERT INTO change (uid, kind, summary, recorded_at, reverts, imported_by) VALUES (?, ?, ?, ?, ?, ?)",
+    return connection.execute(
+        "INSERT INTO change (uid, kind, summary, recorded_at, reverts, imported_by) VALUES (?, ?, ?, ?, ?, ?)"
+        " RETURNING id",
         (uid or new_uid(), kind, summary, recorded_at, reverts, imported_by),
-    )
-    return cursor.lastrowid
+    ).fetchone()[0]
 
 
 # The record tables a change adds rows to, with their columns in order: the export's, one per field.
