@@ -29,52 +29,14 @@ from llmpath.domain.papers import DEFAULT_TARGET
 from llmpath.paths import bundled_roadmap
 from llmpath.roadmap.loader import load_roadmap
 from llmpath.store.migrations import MIGRATIONS
-from processes import run_badge
+from processes import LLMPATH, env_for, finish, run_badge, spawn
 from samples import views
 
-LLMPATH = [sys.executable, "-m", "llmpath"]
-TIMEOUT = 180  # seconds for a whole batch of processes: only a hang comes near it
 BADGE = "{track} {percent} {papers}/{target}"
-QUIET = ("busy", "locked", "Traceback")
 
 ROADMAP = load_roadmap(bundled_roadmap())
 TOPICS = list(ROADMAP.track("complete").topic_ids())  # 23 topics, none a module
 PAPERS = list(ROADMAP.papers)
-
-
-def env_for(home, **extra):
-    return os.environ | {"LLMPATH_HOME": str(home), "NO_COLOR": "1"} | extra
-
-
-def spawn(home, *args, **extra):
-    return subprocess.Popen(
-        [*LLMPATH, *args],
-        env=env_for(home, **extra),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def finish(processes, timeout=TIMEOUT):
-    """Wait for every process (killing them all if any hangs); each must exit 0 and say nothing
-    of a busy or locked store. Returns (args, stdout) for each."""
-    deadline = time.monotonic() + timeout
-    results = []
-    try:
-        for p in processes:
-            out, err = p.communicate(timeout=max(0.1, deadline - time.monotonic()))
-            results.append((p.args[len(LLMPATH) :], out, err, p.returncode))
-    except subprocess.TimeoutExpired:
-        for p in processes:
-            p.kill()
-            p.communicate()
-        pytest.fail(f"processes still running after {timeout}s")
-    for args, _out, err, code in results:
-        assert code == 0, (args, err)
-        assert not any(word in err for word in QUIET), (args, err)
-    return [(args, out) for args, out, _err, _code in results]
 
 
 def badge_of(home):
@@ -114,7 +76,7 @@ def forget_read_model(home):
     """Drop the read model's stamp: the next command decides what is in force from the whole history."""
     connection = sqlite3.connect(home / "llmpath.db")
     with connection:
-        connection.execute("DELETE FROM meta WHERE key = 'read_model'")
+        connection.execute("UPDATE learner SET read_model = NULL")
     connection.close()
 
 

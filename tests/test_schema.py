@@ -23,10 +23,14 @@ SCHEMA = {
             ("recorded_at", "DATETIME", True, 0),
             ("reverts", "INTEGER", False, 0),
             ("imported_by", "INTEGER", False, 0),
+            ("owner", "VARCHAR", True, 0),
         ),
         "indexes": ((False, ("imported_by",)), (True, ("reverts",)), (True, ("uid",))),
     },
-    "meta": {"columns": (("key", "VARCHAR", True, 1), ("value", "TEXT", True, 0)), "indexes": ((True, ("key",)),)},
+    "meta": {
+        "columns": (("key", "VARCHAR", True, 1), ("value", "TEXT", True, 0)),
+        "indexes": ((True, ("key",)),),
+    },
     "migration": {
         "columns": (("name", "VARCHAR", True, 1), ("applied_at", "DATETIME", True, 0)),
         "indexes": ((True, ("name",)),),
@@ -42,12 +46,13 @@ SCHEMA = {
     },
     "own_paper": {
         "columns": (
-            ("id", "VARCHAR", True, 1),
+            ("owner", "VARCHAR", True, 1),
+            ("id", "VARCHAR", True, 2),
             ("change_id", "INTEGER", True, 0),
-            ("title", "TEXT", True, 0),
+            ("title", "VARCHAR", True, 0),
             ("created_at", "DATETIME", True, 0),
         ),
-        "indexes": ((False, ("change_id",)), (True, ("id",))),
+        "indexes": ((False, ("change_id",)), (True, ("owner", "id"))),
     },
     "paper": {
         "columns": (
@@ -68,6 +73,7 @@ SCHEMA = {
             ("recorded_at", "DATETIME", True, 0),
             ("note", "TEXT", False, 0),
             ("pass_number", "INTEGER", False, 0),
+            ("owner", "VARCHAR", True, 0),
         ),
         "indexes": (
             (False, ("change_id",)),
@@ -85,6 +91,7 @@ SCHEMA = {
             ("target", "INTEGER", True, 0),
             ("set_on", "DATE", True, 0),
             ("recorded_at", "DATETIME", True, 0),
+            ("owner", "VARCHAR", True, 0),
         ),
         "indexes": ((False, ("change_id",)), (True, ("uid",))),
     },
@@ -106,6 +113,7 @@ SCHEMA = {
             ("change_id", "INTEGER", True, 0),
             ("key", "VARCHAR", True, 0),
             ("value", "TEXT", True, 0),
+            ("owner", "VARCHAR", True, 0),
         ),
         "indexes": ((False, ("change_id",)),),
     },
@@ -137,18 +145,23 @@ SCHEMA = {
             ("happened_on", "DATE", True, 0),
             ("recorded_at", "DATETIME", True, 0),
             ("note", "TEXT", False, 0),
+            ("owner", "VARCHAR", True, 0),
         ),
         "indexes": ((False, ("change_id",)), (False, ("topic_id",)), (True, ("uid",))),
     },
-    "taken_back": {"columns": (("change_id", "INTEGER", True, 1),), "indexes": ()},
+    "taken_back": {
+        "columns": (("change_id", "INTEGER", True, 1), ("owner", "VARCHAR", True, 0)),
+        "indexes": (),
+    },
     "topic_status": {
         "columns": (
-            ("topic_id", "VARCHAR", True, 1),
+            ("owner", "VARCHAR", True, 1),
+            ("topic_id", "VARCHAR", True, 2),
             ("event_uid", "VARCHAR", True, 0),
             ("status", "VARCHAR", True, 0),
             ("since", "DATE", True, 0),
         ),
-        "indexes": ((True, ("topic_id",)),),
+        "indexes": ((True, ("owner", "topic_id")),),
     },
     "topic": {
         "columns": (
@@ -173,6 +186,10 @@ SCHEMA = {
             ("data", "JSON", True, 0),
         ),
         "indexes": ((True, ("id",)),),
+    },
+    "learner": {
+        "columns": (("owner", "VARCHAR", True, 1), ("read_model", "INTEGER", False, 0), ("shared", "BOOLEAN", True, 0)),
+        "indexes": ((True, ("owner",)),),
     },
 }
 

@@ -277,7 +277,7 @@ def test_an_upgrade_from_the_read_model_schema_keeps_every_record_and_its_place(
     assert recorded_statuses(cli_json) == {"math-foundations": "done", "classical-ml": "in_progress"}
     assert cli_json("show", "programming-foundations")["status"] == "done"  # on another track
     assert cli_json("papers", "--week", "--of", "2026-11-28")["target"] == 3
-    assert "0007" in " ".join(cli("doctor").stdout.split())
+    assert "schema is current" in " ".join(cli("doctor").stdout.split())
 
 
 # --- the read model ------------------------------------------------------------------------------
@@ -287,9 +287,9 @@ def stamp_read_model(home, value):
     connection = sqlite3.connect(home / "llmpath.db")
     with connection:
         if value is None:
-            connection.execute("DELETE FROM meta WHERE key = 'read_model'")
+            connection.execute("UPDATE learner SET read_model = NULL")
         else:
-            connection.execute("UPDATE meta SET value = ? WHERE key = 'read_model'", (value,))
+            connection.execute("UPDATE learner SET read_model = ?", (value,))
     connection.close()
 
 
@@ -315,7 +315,7 @@ def test_writes_bring_the_read_model_along_in_their_own_transaction(cli, llmpath
     connection = sqlite3.connect(llmpath_home / "llmpath.db")
     try:
         (generation,) = connection.execute("SELECT max(id) FROM change").fetchone()
-        assert connection.execute("SELECT value FROM meta WHERE key = 'read_model'").fetchone() == (str(generation),)
+        assert connection.execute("SELECT read_model FROM learner").fetchone() == (generation,)
         rows = connection.execute(
             "SELECT s.topic_id, e.status FROM topic_status s JOIN status_event e ON e.uid = s.event_uid"
         ).fetchall()

@@ -95,11 +95,12 @@ def _server(paths: Paths) -> list[Finding]:
                 tables = connection.execute(
                     "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('migration', 'meta')"
                 ).fetchone()[0]
-                applied, digest = [], None
+                applied, digest, security = [], None, None
                 if tables == 2:
                     applied = [row[0] for row in connection.execute("SELECT name FROM migration ORDER BY name")]
                     row = connection.execute("SELECT value FROM meta WHERE key = 'dataset_hash'").fetchone()
                     digest = row[0] if row else None
+                    security = _row_security(connection)
         finally:
             connection.close()
     except LlmpathError as error:
@@ -109,7 +110,31 @@ def _server(paths: Paths) -> list[Finding]:
         return [*found, Finding(True, "the database holds no llmpath store yet", "it is created on the first command")]
     found.append(_schema(applied, "the next command upgrades it, once, under a lock"))
     found.append(_dataset(paths, digest))
+    if security is not None:
+        found.append(security)
     return found
+
+
+def _row_security(connection: Any) -> Finding | None:
+    """A study group's privacy: row-level security on, with llmpath's policies, on every table of
+    records. None when the database holds no group (one learner's own server)."""
+    from ..store import group
+
+    if not group.is_initialised(connection):
+        return None
+    policies = group.policies(connection)
+    missing = [
+        table
+        for table in (*group.RECORD_TABLES, *group.DERIVED_TABLES)
+        if not {"llmpath_own", "llmpath_cohort"} <= policies.get(table, set())
+    ]
+    if missing:
+        return Finding(
+            False,
+            f"row-level security policies are missing on {', '.join(missing)}",
+            "the database's owner runs `llmpath group init` again to restore them",
+        )
+    return Finding(True, "row-level security keeps each learner's records their own (every table has its policies)")
 
 
 def _schema(applied: list[str], upgrade: str) -> Finding:

@@ -11,6 +11,7 @@ import typer
 from .. import __version__
 from . import admin, backup, prompt, study, views
 from .common import Options
+from .group import group_app
 from .papers import papers_app
 from .tracks import track_app
 
@@ -61,6 +62,7 @@ study.register(app)
 views.register(app)
 app.add_typer(track_app, name="track")
 app.add_typer(papers_app, name="papers")
+app.add_typer(group_app, name="group")
 backup.register(app)
 prompt.register(app)
 admin.register(app)

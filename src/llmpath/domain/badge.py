@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from .dates import week_label, week_start
 from .planner import plan
 from .progress import tally
 from .state import State
 
+if TYPE_CHECKING:
+    from ..roadmap.schema import Track
+
 
 def badge_fields(state: State, today: date) -> dict[str, str | int]:
-    track = state.active_track()
+    return track_figures(state, state.active_track(), today)
+
+
+def track_figures(state: State, track: Track, today: date) -> dict[str, str | int]:
+    """The badge's figures for one track: what the prompt shows, and a cohort row too."""
     counts = tally(state, track.topic_ids())
     counted = counts.total - counts.skipped
     week = state.paper_log.week(week_start(today))

@@ -241,6 +241,11 @@ def _joined(conn: Connection, column: str) -> str:
     return f"group_concat({column}, ', ')" if conn.dialect.name == "sqlite" else f"string_agg({column}, ', ')"
 
 
+def _owner_default(conn: Connection) -> str:
+    """Who owns a new row: on PostgreSQL the database user who writes it; SQLite has one learner."""
+    return "''" if conn.dialect.name == "sqlite" else "current_user"
+
+
 # -------------------------------------------------------------------------------------------------
 
 LEGACY_EPOCH = "1970-01-01 00:00:00"  # settings saved before their times were recorded come first
@@ -361,6 +366,60 @@ def _read_counts_index(conn: Connection) -> None:
     conn.execute(
         text("CREATE INDEX ix_paper_read_paper_id_change_id_read_on ON paper_read (paper_id, change_id, read_on)")
     )
+
+
+OWNED_TABLES = ("change", "status_event", "paper_read", "paper_target", "setting_change", "taken_back")
+
+
+@migration("0008_learners")
+def _learners(conn: Connection) -> None:
+    """Every record belongs to the database user who wrote it, its owner: on PostgreSQL the learner
+    is the database user, and row-level security (`llmpath group init`) keeps each learner's records
+    their own; on SQLite the one learner is ''. The read model's stamp moves from `meta` (which
+    holds the shared roadmap's facts) to the learner's own row, beside whether they share their
+    progress with their group."""
+    owner = _owner_default(conn)
+    for table in OWNED_TABLES:
+        conn.execute(text(f"ALTER TABLE {table} ADD COLUMN owner VARCHAR NOT NULL DEFAULT {owner}"))
+    # Two learners may give their own papers the same id, and each has a status for every topic.
+    conn.execute(text("CREATE TEMP TABLE own_paper_before_owners AS SELECT * FROM own_paper"))
+    conn.execute(text("DROP TABLE own_paper"))
+    conn.execute(text("DROP TABLE topic_status"))  # derived: decided again from the history
+    meta = MetaData()
+    Table(
+        "own_paper",
+        meta,
+        Column("owner", String, primary_key=True, server_default=text(owner)),
+        Column("id", String, primary_key=True),
+        Column("change_id", Integer, nullable=False, index=True),
+        Column("title", String, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+    )
+    Table(
+        "topic_status",
+        meta,
+        Column("owner", String, primary_key=True, server_default=text(owner)),
+        Column("topic_id", String, primary_key=True),
+        Column("event_uid", String, nullable=False),
+        Column("status", String, nullable=False),
+        Column("since", Date, nullable=False),
+    )
+    Table(
+        "learner",
+        meta,
+        Column("owner", String, primary_key=True, server_default=text(owner)),
+        Column("read_model", Integer, nullable=True),  # the generation the read model was brought to
+        Column("shared", Boolean, nullable=False, server_default=text("false")),
+    )
+    meta.create_all(conn)
+    conn.execute(
+        text(
+            "INSERT INTO own_paper (id, change_id, title, created_at)"
+            " SELECT id, change_id, title, created_at FROM own_paper_before_owners"
+        )
+    )
+    conn.execute(text("DROP TABLE own_paper_before_owners"))
+    conn.execute(text("DELETE FROM meta WHERE key = 'read_model'"))
 
 
 def applied(engine: Engine) -> list[str]:

@@ -123,6 +123,7 @@ def server_errors(url: str) -> Iterator[None]:
 
 # SQLSTATE classes and codes, as PostgreSQL documents them (Appendix A).
 _LOGIN_REFUSED = ("28P01", "28000")
+LOGIN_REFUSALS = ("password authentication failed", "no password supplied", "is not permitted to log in")
 _NO_DATABASE = "3D000"
 _NOT_ALLOWED = "42501"
 _SHUTTING_DOWN = ("57P01", "57P02", "57P03")
@@ -136,7 +137,7 @@ def translate(error: Any, url: str) -> LlmpathError:
     user = urlsplit(url).username or "the user in the URL"
     if not state:
         # A connection refused by the server carries no SQLSTATE, only the server's message.
-        if "password authentication failed" in detail or "no password supplied" in detail:
+        if any(refusal in detail for refusal in LOGIN_REFUSALS):
             state = _LOGIN_REFUSED[0]
         elif "does not exist" in detail and "database" in detail:
             state = _NO_DATABASE

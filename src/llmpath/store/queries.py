@@ -36,7 +36,7 @@ Row = tuple[Any, ...]
 
 # The latest migration (a test keeps it equal to store.migrations.latest()): a reader trusts the
 # store only at this schema, and otherwise lets the write path migrate it.
-SCHEMA = "0007_read_counts_index"
+SCHEMA = "0008_learners"
 # How sync lays the roadmap out in the tables. Raise it whenever that changes: a store synced by an
 # older release is then synced again, even from the same roadmap file, instead of being misread.
 STORAGE_VERSION = 2
@@ -62,8 +62,9 @@ DIALECTS = {
         " AND r.read_on GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'",
         "ROW_ORDER": "rowid",
     },
-    "postgresql": {"SOUND_READ": "TRUE", "ROW_ORDER": "ctid"},
+    "postgresql": {"SOUND_READ": "TRUE", "ROW_ORDER": "ctid", "LEARNER": "current_user"},
 }
+DIALECTS["sqlite"]["LEARNER"] = "''"  # who the learner is: SQLite's store has one, the database user on a server
 
 
 def _sql(connection: Any, name: str) -> str:
@@ -169,13 +170,13 @@ class Stamp:
 def stamp(connection: Any) -> Stamp:
     row = connection.execute(
         "SELECT (SELECT coalesce(max(id), 0) FROM change),"
-        " (SELECT value FROM meta WHERE key = 'read_model'),"
+        f" (SELECT read_model FROM learner WHERE owner = {_sql(connection, 'LEARNER')}),"
         " (SELECT value FROM meta WHERE key = 'dataset_hash'),"
         " (SELECT value FROM meta WHERE key = 'dataset_storage'),"
         " (SELECT max(name) FROM migration)"
     ).fetchone()
     read_model = row[1]
-    return Stamp(row[0], int(read_model) if read_model and read_model.isdigit() else None, row[2], row[3], row[4])
+    return Stamp(row[0], read_model if isinstance(read_model, int) else None, row[2], row[3], row[4])
 
 
 def generation(connection: Any) -> int:
@@ -613,13 +614,14 @@ def clear_topic_status(connection: Any) -> None:
 
 def forget_read_model(connection: Any) -> None:
     """Drop the stamp: the read model is decided again from the whole history."""
-    connection.execute("DELETE FROM meta WHERE key = 'read_model'")
+    connection.execute(f"UPDATE learner SET read_model = NULL WHERE owner = {_sql(connection, 'LEARNER')}")
 
 
 def stamp_read_model(connection: Any, generation: int) -> None:
     connection.execute(
-        "INSERT INTO meta (key, value) VALUES ('read_model', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (str(generation),),
+        f"INSERT INTO learner (owner, read_model) VALUES ({_sql(connection, 'LEARNER')}, ?)"
+        " ON CONFLICT (owner) DO UPDATE SET read_model = excluded.read_model",
+        (generation,),
     )
 
 

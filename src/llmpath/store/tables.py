@@ -40,6 +40,7 @@ class Change(SQLModel, table=True):
     recorded_at: datetime  # UTC
     reverts: int | None = Field(default=None, unique=True)  # for an undo: the change it reverts
     imported_by: int | None = Field(default=None, index=True)  # the import that brought it
+    owner: str = ""  # who wrote it: the database user; '' on SQLite (migration 0008)
 
 
 class SettingChange(SQLModel, table=True):
@@ -50,6 +51,7 @@ class SettingChange(SQLModel, table=True):
     change_id: int = Field(index=True)
     key: str
     value: str
+    owner: str = ""  # who wrote it: the database user; '' on SQLite (migration 0008)
 
 
 class TrackRow(SQLModel, table=True):
@@ -134,6 +136,7 @@ class StatusEvent(SQLModel, table=True):
     happened_on: date  # the learner's local date (--on backfills it)
     recorded_at: datetime  # UTC
     note: str | None = None
+    owner: str = ""  # who wrote it: the database user; '' on SQLite (migration 0008)
 
 
 class PaperRead(SQLModel, table=True):
@@ -149,12 +152,14 @@ class PaperRead(SQLModel, table=True):
     recorded_at: datetime
     note: str | None = None
     pass_number: int | None = None  # 1 skim, 2 careful read, 3 re-derive
+    owner: str = ""  # who wrote it: the database user; '' on SQLite (migration 0008)
 
 
 class OwnPaper(SQLModel, table=True):
     """A paper the learner added with `papers log --new`; sync never touches it."""
 
     __tablename__ = "own_paper"
+    owner: str = Field(default="", primary_key=True)  # two learners may give their papers one id
     id: str = Field(primary_key=True)
     change_id: int = Field(index=True)
     title: str
@@ -171,6 +176,7 @@ class PaperTarget(SQLModel, table=True):
     target: int
     set_on: date
     recorded_at: datetime
+    owner: str = ""  # who wrote it: the database user; '' on SQLite (migration 0008)
 
 
 class TakenBack(SQLModel, table=True):
@@ -178,13 +184,24 @@ class TakenBack(SQLModel, table=True):
 
     __tablename__ = "taken_back"
     change_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    owner: str = ""  # who wrote it: the database user; '' on SQLite (migration 0008)
 
 
 class TopicStatus(SQLModel, table=True):
     """Read model: the event that gives a topic (by its current id) its status. Derived, like TakenBack."""
 
     __tablename__ = "topic_status"
+    owner: str = Field(default="", primary_key=True)
     topic_id: str = Field(primary_key=True)
     event_uid: str
     status: str
     since: date
+
+
+class Learner(SQLModel, table=True):
+    """Each learner's own facts (migration 0008): the generation their read model was brought to,
+    and whether they share their progress with their group (`llmpath group share`)."""
+
+    owner: str = Field(default="", primary_key=True)
+    read_model: int | None = None
+    shared: bool = False

@@ -1,0 +1,165 @@
+"""A study group on PostgreSQL: its setup, its learners, the cohort view, and privacy that holds
+in psql as in llmpath (row-level security), tried as a learner aiming at another's rows."""
+
+import json
+import os
+import shutil
+import subprocess
+import uuid
+
+import pytest
+
+from processes import finish, spawn
+
+pytestmark = pytest.mark.server_only
+
+OWNED_TABLES = (
+    "change", "status_event", "paper_read", "paper_target", "setting_change", "own_paper", "taken_back",
+    "topic_status", "learner",
+)  # fmt: skip
+
+
+@pytest.fixture
+def group(cli, monkeypatch, tmp_path):
+    """A group set up by the database's owner, with two learners and an instructor: name -> URL."""
+    cli("group", "init")
+    suffix = uuid.uuid4().hex[:8]
+    urls = {}
+    for name, extra in (("ada", ()), ("bob", ()), ("tina", ("--instructor",))):
+        login = f"{name}_{suffix}"
+        out = cli("group", "add", login, *extra).stdout
+        urls[name] = out.strip().splitlines()[-1]
+        assert urls[name].startswith(f"postgresql://{login}:")
+    return urls
+
+
+def as_learner(monkeypatch, tmp_path, url, name):
+    """Use llmpath as this learner, on a machine of their own."""
+    monkeypatch.setenv("LLMPATH_DATABASE_URL", url)
+    monkeypatch.setenv("LLMPATH_HOME", str(tmp_path / f"machine-{name}"))
+
+
+def psql(url, sql):
+    result = subprocess.run(
+        ["psql", url, "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-c", sql],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    return result.returncode, result.stdout.strip(), result.stderr.strip()
+
+
+needs_psql = pytest.mark.skipif(shutil.which("psql") is None, reason="psql (PostgreSQL's client) is not installed")
+
+
+def test_a_learner_url_works_once_printed_and_its_password_is_kept_nowhere(cli, cli_json, group, monkeypatch, tmp_path):
+    as_learner(monkeypatch, tmp_path, group["ada"], "ada")
+    cli("done", "math-foundations")
+    assert cli_json("progress")["done"] == 1
+    password = group["ada"].split(":")[2].split("@")[0]
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert password.encode() not in path.read_bytes(), path
+    report = " ".join(cli("doctor").stdout.split())
+    assert "row-level security keeps each learner's records their own" in report
+    assert password not in cli("where").stdout + report
+
+
+def test_the_cohort_shows_instructors_every_learner_and_learners_those_who_share(
+    cli, cli_json, group, monkeypatch, tmp_path
+):
+    for name, topic in (("ada", "math-foundations"), ("bob", "programming-foundations")):
+        as_learner(monkeypatch, tmp_path, group[name], name)
+        cli("done", topic, "--note", f"{name}'s private note")
+        cli("papers", "log", "lora", "--pass", "3", "--note", f"{name}'s reading note")
+    as_learner(monkeypatch, tmp_path, group["tina"], "tina")
+    rows = {row["learner"].split("_")[0]: row for row in cli_json("group")["learners"]}
+    assert {"ada", "bob"} <= set(rows)
+    assert rows["ada"]["done_this_week"] == 1 and rows["ada"]["papers"] == 1 and rows["ada"]["target"] == 2
+    assert set(rows["ada"]) == {
+        "learner",
+        "track",
+        "percent",
+        "on",
+        "done_this_week",
+        "papers",
+        "target",
+        "last_active",
+    }
+    shown = cli("group").stdout + cli("group", "--json").stdout + cli("group", "--track", "complete", "--json").stdout
+    assert "note" not in shown.lower().replace("notebook", "")
+    as_learner(monkeypatch, tmp_path, group["ada"], "ada")
+    assert [row["learner"].split("_")[0] for row in cli_json("group")["learners"]] == ["ada"]  # bob shares nothing
+    as_learner(monkeypatch, tmp_path, group["bob"], "bob")
+    cli("group", "share", "on")
+    as_learner(monkeypatch, tmp_path, group["ada"], "ada")
+    assert [row["learner"].split("_")[0] for row in cli_json("group")["learners"]] == ["ada", "bob"]
+
+
+@needs_psql
+def test_in_psql_a_learner_can_neither_read_nor_change_another_learners_records(cli, group, monkeypatch, tmp_path):
+    for name in ("ada", "bob"):
+        as_learner(monkeypatch, tmp_path, group[name], name)
+        cli("done", "math-foundations", "--note", f"{name} secret")
+        cli("papers", "log", "--new", f"{name} own paper", "--note", f"{name} reading")
+        cli("papers", "target", "3")
+        cli("group", "share", "on")
+    ada, bob_login = group["ada"], group["bob"].split("//")[1].split(":")[0]
+    for table in OWNED_TABLES:
+        code, seen, _ = psql(ada, f"SELECT count(*) FROM {table} WHERE owner = '{bob_login}'")
+        assert (code, seen) == (0, "0"), table  # bob's rows are not there for ada
+        for attack in (f"UPDATE {table} SET owner = owner WHERE owner <> current_user",
+                       f"DELETE FROM {table} WHERE owner <> current_user"):  # fmt: skip
+            code, out, err = psql(ada, attack)
+            assert code != 0 or out == "", (table, attack, out)
+    code, _, err = psql(
+        ada,
+        f"INSERT INTO change (uid, kind, summary, recorded_at, owner) VALUES ('x', 'status', 'x', now(), '{bob_login}')",
+    )
+    assert code != 0 and "row-level security" in err
+    # The cohort's functions never hand over a note, nor a reading pass.
+    code, out, _ = psql(ada, "SELECT * FROM llmpath_cohort_reads('2000-01-01', '2100-01-01')")
+    assert code == 0 and "reading" not in out and "secret" not in out
+    as_learner(monkeypatch, tmp_path, group["bob"], "bob")
+    assert cli("show", "math-foundations").stdout.count("bob secret") == 1  # his records are whole
+
+
+def test_removing_a_learner_ends_their_login_and_keeps_their_records(cli, group, monkeypatch, tmp_path, store_sql):
+    owner_url = os.environ["LLMPATH_DATABASE_URL"]
+    bob_login = group["bob"].split("//")[1].split(":")[0]
+    as_learner(monkeypatch, tmp_path, group["bob"], "bob")
+    cli("done", "math-foundations")
+    as_learner(monkeypatch, tmp_path, group["tina"], "tina")
+    assert bob_login in cli("group").stdout
+    monkeypatch.setenv("LLMPATH_DATABASE_URL", owner_url)
+    cli("group", "remove", bob_login)
+    assert "no learner named" in cli("group", "remove", bob_login, code=2).stderr
+    as_learner(monkeypatch, tmp_path, group["tina"], "tina")
+    assert bob_login not in cli("group").stdout
+    as_learner(monkeypatch, tmp_path, group["bob"], "bob")
+    assert "refused the login" in cli("next", code=1).stderr
+    monkeypatch.setenv("LLMPATH_DATABASE_URL", owner_url)  # the test server's superuser sees every row
+    assert store_sql("SELECT count(*) FROM status_event WHERE owner = ?", (bob_login,)) == [(1,)]
+
+
+def test_group_commands_need_a_server_and_a_valid_name(cli, group):
+    assert "cannot be a learner's name" in cli("group", "add", "Robert'); DROP TABLE change;--", code=2).stderr
+    assert "exists already" in cli("group", "add", group["ada"].split("//")[1].split(":")[0], code=2).stderr
+    assert "share takes on or off" in cli("group", "share", "maybe", code=2).stderr
+
+
+@pytest.mark.slow
+def test_ten_learners_on_three_machines_each_writing_at_once_lose_nothing(cli, monkeypatch, tmp_path):
+    cli("group", "init")
+    suffix = uuid.uuid4().hex[:6]
+    urls = [cli("group", "add", f"l{i}_{suffix}").stdout.strip().splitlines()[-1] for i in range(10)]
+    topics = ("math-foundations", "programming-foundations", "ml-foundations")
+    processes = []
+    for i, url in enumerate(urls):
+        for machine, topic in enumerate(topics):
+            monkeypatch.setenv("LLMPATH_DATABASE_URL", url)
+            processes.append(spawn(tmp_path / f"learner-{i}-machine-{machine}", "done", topic))
+    finish(processes)
+    for i, url in enumerate(urls):
+        monkeypatch.setenv("LLMPATH_DATABASE_URL", url)
+        monkeypatch.setenv("LLMPATH_HOME", str(tmp_path / f"learner-{i}-machine-0"))
+        statuses = {topic: json.loads(cli("show", topic, "--json").stdout)["status"] for topic in topics}
+        assert set(statuses.values()) == {"done"}, (i, statuses)
