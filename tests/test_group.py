@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 import uuid
 
 import pytest
@@ -163,3 +164,34 @@ def test_ten_learners_on_three_machines_each_writing_at_once_lose_nothing(cli, m
         monkeypatch.setenv("LLMPATH_HOME", str(tmp_path / f"learner-{i}-machine-0"))
         statuses = {topic: json.loads(cli("show", topic, "--json").stdout)["status"] for topic in topics}
         assert set(statuses.values()) == {"done"}, (i, statuses)
+
+
+def test_the_badge_never_asks_the_server_and_refreshes_in_the_background_once_a_minute(
+    cli, monkeypatch, tmp_path, llmpath_home
+):
+    from processes import run_badge
+
+    cli("done", "math-foundations")  # on this machine: its badge file is written after the change
+    badge = llmpath_home / "badge.txt"
+    shown = run_badge(llmpath_home, "--format", "{done}").stdout
+    assert shown == "1\n"
+    url = os.environ["LLMPATH_DATABASE_URL"]
+    monkeypatch.setenv("LLMPATH_HOME", str(tmp_path / "desktop"))
+    cli("done", "programming-foundations")  # another machine
+    monkeypatch.setenv("LLMPATH_HOME", str(llmpath_home))
+    # A minute later, the laptop's prompt shows what it had, and starts one refresh.
+    old = badge.stat().st_mtime - 120
+    os.utime(badge, (old, old))
+    assert run_badge(llmpath_home, "--format", "{done}").stdout == "1\n"
+    marker = llmpath_home / "badge.refresh"
+    deadline = time.monotonic() + 60
+    while badge.stat().st_mtime == old and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert run_badge(llmpath_home, "--format", "{done}").stdout == "2\n"
+    started = marker.stat().st_mtime
+    os.utime(badge, (old, old))  # old again, but a refresh started less than a minute ago
+    assert run_badge(llmpath_home, "--format", "{done}").stdout == "2\n"
+    assert marker.stat().st_mtime == started
+    # A server out of reach never holds the prompt up: it shows what it has.
+    monkeypatch.setenv("LLMPATH_DATABASE_URL", url.replace(url.rsplit("@", 1)[1].split("/")[0], "127.0.0.1:9"))
+    assert run_badge(llmpath_home, "--format", "{done}", timeout=10).stdout == "2\n"

@@ -82,3 +82,33 @@ def test_a_url_that_is_not_postgresql_is_refused(cli, monkeypatch):
     monkeypatch.setenv("LLMPATH_DATABASE_URL", "mysql://user:secret@host/db")
     message = one_line_error(cli("next", code=2))
     assert "not a postgresql:// URL" in message and "secret" not in message
+
+
+def test_a_connection_lost_mid_command_records_nothing_and_says_so(cli, cli_json, monkeypatch):
+    from llmpath.store import queries
+
+    cli("done", "math-foundations")
+    before = cli_json("progress")["done"]
+    add_records = queries.add_records
+
+    def dropped(connection, table, rows):
+        # The server ends the session after the change row went in, before its records do.
+        connection.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+        add_records(connection, table, rows)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(queries, "add_records", dropped)
+        message = one_line_error(cli("done", "classical-ml", code=1))
+    assert "PostgreSQL server" in message and "nothing was saved" in message
+    assert cli_json("progress")["done"] == before
+    assert [row["kind"] for row in json.loads(cli("export").stdout)["changes"]][-1] == "status"
+
+
+def test_a_schema_from_a_newer_llmpath_is_refused_in_one_line(cli, store_sql):
+    import psycopg
+
+    cli("next")
+    with psycopg.connect(os.environ["LLMPATH_DATABASE_URL"], autocommit=True) as connection:
+        connection.execute("INSERT INTO migration (name, applied_at) VALUES ('9999_from_the_future', now())")
+    message = one_line_error(cli("next", code=1))
+    assert "upgraded by a newer llmpath (schema 9999_from_the_future)" in message and "upgrade llmpath" in message

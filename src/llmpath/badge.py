@@ -28,7 +28,7 @@ DEFAULT_TEMPLATE = "llm {percent}% {papers}/{target} papers"
 MAX_BYTES = 64 * 1024  # many times the badge file's size: read no further, whatever is there
 FIELDS = ("track", "percent", "done", "total", "papers", "target", "next")
 TEXT_FIELDS = ("track", "next")  # the others are numbers
-USAGE = """Usage: llmpath badge [--format TEMPLATE] [--ascii]
+USAGE = """Usage: llmpath badge [--format TEMPLATE] [--ascii] [--refresh]
 
   Print one short line for a shell prompt: progress of the active track and this week's papers
   against the target. Prints nothing before the first llmpath command, and never an error.
@@ -36,6 +36,10 @@ USAGE = """Usage: llmpath badge [--format TEMPLATE] [--ascii]
   --format TEMPLATE  Fields: {percent} {done} {total} {track} {papers} {target} {next}
                      (default: "llm {percent}% {papers}/{target} papers")
   --ascii            Leave out any character that is not printable ASCII.
+  --refresh          Bring the cached badge up to date from the store and print nothing. With
+                     a PostgreSQL store the prompt never asks the server: it shows the badge
+                     the last command on this machine left, and starts this in the background
+                     when that is over a minute old, at most once a minute.
 
   Example:
     llmpath badge --format "{track} {percent}% · next: {next}"
@@ -142,6 +146,10 @@ def render(fields, template, ascii_only):
     return one_line(shown(text, ascii_only))
 
 
+class Refresh(Exception):  # noqa: N818 - a request, not an error
+    """`llmpath badge --refresh`: what the prompt starts in the background to bring the badge up to date."""
+
+
 def parse(args):
     """(template, ascii_only, wants_help); raises ValueError on an unknown option.
 
@@ -154,6 +162,8 @@ def parse(args):
         arg = rest.pop(0)
         if arg in ("-h", "--help"):
             wants_help = True
+        elif arg == "--refresh":
+            raise Refresh
         elif arg == "--ascii":
             ascii_only = True
         elif arg == "--format" and rest:
@@ -183,9 +193,72 @@ def check_template(template):
             raise ValueError(f"--format {template!r} has an unknown field {{{shown(field)}}}; use only {known}")
 
 
+REFRESH_NAME = "badge.refresh"
+REFRESH_EVERY = 60  # seconds: how old a server's badge may grow before it is refreshed, and how often
+CONFIG_NAME = "config.toml"
+
+
+def uses_server(directory):
+    """Whether the store is a PostgreSQL server's (LLMPATH_DATABASE_URL, or a database_url in
+    config.toml), judged without parsing anything: the prompt never talks to the server."""
+    if os.environ.get("LLMPATH_DATABASE_URL"):
+        return True
+    try:
+        handle = os.open(os.path.join(directory, CONFIG_NAME), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            return stat.S_ISREG(os.fstat(handle).st_mode) and b"database_url" in os.read(handle, MAX_BYTES)
+        finally:
+            os.close(handle)
+    except OSError:
+        return False
+
+
+def refresh_in_background(directory, cache):
+    """When the badge file is over a minute old, start a detached `llmpath badge --refresh`, at
+    most once a minute on this machine (a lock and a marker file decide who starts it)."""
+    now = time.time()
+    try:
+        if now - os.stat(cache).st_mtime < REFRESH_EVERY:
+            return
+    except OSError:
+        pass  # no badge yet: the refresh makes it
+    marker = os.path.join(directory, REFRESH_NAME)
+    first = not os.path.exists(marker)
+    try:
+        import fcntl
+
+        handle = os.open(marker, os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0), 0o600)
+    except (ImportError, OSError):
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # another prompt is deciding: let it
+        found = os.fstat(handle)
+        if not stat.S_ISREG(found.st_mode) or (not first and now - found.st_mtime < REFRESH_EVERY):
+            return
+        os.utime(marker)
+        import subprocess
+
+        subprocess.Popen(
+            [sys.executable, "-m", "llmpath", "badge", "--refresh"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # detached: the prompt never waits on it, nor on the network
+        )
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
 def badge_line(template=DEFAULT_TEMPLATE, ascii_only=False):
     """The badge text, or "" when there is no store yet or nothing can be read."""
     directory = data_dir()
+    if uses_server(directory):
+        cache = os.path.join(directory, BADGE_NAME)
+        fields = read_cache(cache)
+        refresh_in_background(directory, cache)
+        return render(fields, template, ascii_only) if fields else ""
     database = os.path.join(directory, DATABASE_NAME)
     if not os.path.isfile(database):  # sqlite3 would wait for good on a FIFO in its place
         return ""
@@ -201,10 +274,24 @@ def badge_line(template=DEFAULT_TEMPLATE, ascii_only=False):
     return render(fields, template, ascii_only)
 
 
+def refresh():
+    """Bring the badge file up to date from the store, silently: it runs behind a prompt."""
+    try:
+        from .app.access import refresh_badge
+        from .paths import resolve
+
+        refresh_badge(resolve())
+    except Exception:  # noqa: BLE001, S110 - nobody is there to read an error
+        pass
+    return 0
+
+
 def main(args):
     try:
         template, ascii_only, wants_help = parse(args)
         check_template(template)
+    except Refresh:
+        return refresh()
     except ValueError as problem:
         # A mistake in how the badge is set up, shown once while setting it up; everything that
         # can go wrong at prompt time is silent.

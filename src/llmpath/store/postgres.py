@@ -154,7 +154,11 @@ def translate(error: Any, url: str) -> LlmpathError:
         )
     if state == _DISK_FULL:
         return StoreError(f"the disk of the PostgreSQL server {server} is full; nothing was saved; try again later")
-    if state in _SHUTTING_DOWN or state.startswith("08") or not state:
+    if state in _SHUTTING_DOWN or "server closed the connection" in detail or "terminating connection" in detail:
+        return StoreError(
+            f"the connection to the PostgreSQL server {server} was lost ({detail}); nothing was saved; try again"
+        )
+    if state.startswith("08") or not state:
         # No SQLSTATE: the connection could not be made, or was lost on the way.
         return StoreError(
             f"cannot reach the PostgreSQL server {server} ({detail}); nothing was saved; check that it is running "
