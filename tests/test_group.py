@@ -195,3 +195,39 @@ def test_the_badge_never_asks_the_server_and_refreshes_in_the_background_once_a_
     # A server out of reach never holds the prompt up: it shows what it has.
     monkeypatch.setenv("LLMPATH_DATABASE_URL", url.replace(url.rsplit("@", 1)[1].split("/")[0], "127.0.0.1:9"))
     assert run_badge(llmpath_home, "--format", "{done}", timeout=10).stdout == "2\n"
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_each_shells_prompt_asks_for_a_refresh_at_most_once_a_minute(shell, tmp_path, llmpath_home, monkeypatch):
+    """With a server's store, the snippet's prompt starts `llmpath badge --refresh` in the
+    background at most once a minute, and never waits on it; with SQLite it starts nothing."""
+    if shutil.which(shell) is None:
+        pytest.skip(f"{shell} is not installed")
+    from llmpath import shell as snippets
+
+    llmpath_home.mkdir(parents=True, exist_ok=True)
+    log = tmp_path / "asked.log"
+    fake = tmp_path / "bin" / "llmpath"
+    fake.parent.mkdir()
+    # Stands for llmpath: notes the call, and marks the refresh as `badge --refresh` does.
+    fake.write_text(f'#!/bin/sh\necho "$*" >> {log}\ntouch "$LLMPATH_HOME/badge.refresh"\n')
+    fake.chmod(0o755)
+    code = snippets.init(shell, snippets.badge.DEFAULT_TEMPLATE, False)
+    prompt = {"bash": "_llmpath_badge; _llmpath_badge; sleep 1", "zsh": "_llmpath_badge; _llmpath_badge; sleep 1",
+              "fish": "_llmpath_badge; sleep 1; _llmpath_badge; sleep 1"}[shell]  # fmt: skip
+    env = os.environ | {"PATH": f"{fake.parent}:{os.environ['PATH']}", "LLMPATH_HOME": str(llmpath_home)}
+    script = tmp_path / "snippet"
+    script.write_text(code)
+    if shell == "fish":
+        args = [shell, "-c", f"source {script}; {prompt}"]
+    else:
+        args = [shell, "-c", f'eval "$(cat "$1")"; {prompt}', "sh", str(script)]
+    subprocess.run(args, env=env, timeout=60, check=True, capture_output=True)
+    assert log.read_text().splitlines() == ["badge --refresh"]
+    log.unlink()
+    monkeypatch.delenv("LLMPATH_DATABASE_URL")
+    env.pop("LLMPATH_DATABASE_URL")
+    code = snippets.init(shell, snippets.badge.DEFAULT_TEMPLATE, False)
+    script.write_text(code)
+    subprocess.run(args, env=env, timeout=60, check=True, capture_output=True)
+    assert not log.exists()

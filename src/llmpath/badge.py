@@ -213,42 +213,60 @@ def uses_server(directory):
         return False
 
 
-def refresh_in_background(directory, cache):
-    """When the badge file is over a minute old, start a detached `llmpath badge --refresh`, at
-    most once a minute on this machine (a lock and a marker file decide who starts it)."""
-    now = time.time()
+def _age(path, now):
+    """Seconds since `path` was last written; None when it is not there."""
     try:
-        if now - os.stat(cache).st_mtime < REFRESH_EVERY:
-            return
+        return now - os.stat(path).st_mtime
     except OSError:
-        pass  # no badge yet: the refresh makes it
+        return None
+
+
+def refresh_due(directory, cache, now):
+    """Whether the badge of a server's store should be refreshed: it is over a minute old (or
+    missing), and no refresh started on this machine in the last minute."""
+    cache_age = _age(cache, now)
+    marker_age = _age(os.path.join(directory, REFRESH_NAME), now)
+    return (cache_age is None or cache_age >= REFRESH_EVERY) and (marker_age is None or marker_age >= REFRESH_EVERY)
+
+
+def claim_refresh(directory, cache):
+    """True for the one process on this machine that should refresh now: the refresh is due, and
+    this process took the marker (under a lock, so two prompts never both take it)."""
     marker = os.path.join(directory, REFRESH_NAME)
-    first = not os.path.exists(marker)
     try:
         import fcntl
 
         handle = os.open(marker, os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0), 0o600)
     except (ImportError, OSError):
-        return
+        return False
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # another prompt is deciding: let it
-        found = os.fstat(handle)
-        if not stat.S_ISREG(found.st_mode) or (not first and now - found.st_mtime < REFRESH_EVERY):
-            return
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return False
+        # Rechecked under the lock; a marker just created here has no refresh behind it.
+        fresh = os.fstat(handle).st_size == 0
+        if not fresh and not refresh_due(directory, cache, time.time()):
+            return False
+        os.write(handle, b"1")  # not empty any more: its time is the last refresh's
         os.utime(marker)
-        import subprocess
-
-        subprocess.Popen(
-            [sys.executable, "-m", "llmpath", "badge", "--refresh"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,  # detached: the prompt never waits on it, nor on the network
-        )
+        return True
     except OSError:
-        pass
+        return False
     finally:
         os.close(handle)
+
+
+def refresh_in_background():
+    """Start a detached `llmpath badge --refresh`: the prompt never waits on it, nor on the network."""
+    import subprocess
+
+    subprocess.Popen(
+        [sys.executable, "-m", "llmpath", "badge", "--refresh"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def badge_line(template=DEFAULT_TEMPLATE, ascii_only=False):
@@ -257,7 +275,8 @@ def badge_line(template=DEFAULT_TEMPLATE, ascii_only=False):
     if uses_server(directory):
         cache = os.path.join(directory, BADGE_NAME)
         fields = read_cache(cache)
-        refresh_in_background(directory, cache)
+        if refresh_due(directory, cache, time.time()):
+            refresh_in_background()
         return render(fields, template, ascii_only) if fields else ""
     database = os.path.join(directory, DATABASE_NAME)
     if not os.path.isfile(database):  # sqlite3 would wait for good on a FIFO in its place
@@ -275,8 +294,12 @@ def badge_line(template=DEFAULT_TEMPLATE, ascii_only=False):
 
 
 def refresh():
-    """Bring the badge file up to date from the store, silently: it runs behind a prompt."""
+    """Bring the badge file up to date from the store, silently: it runs behind a prompt. With a
+    server's store, at most once a minute on this machine, whoever asks."""
     try:
+        directory = data_dir()
+        if uses_server(directory) and not claim_refresh(directory, os.path.join(directory, BADGE_NAME)):
+            return 0
         from .app.access import refresh_badge
         from .paths import resolve
 

@@ -58,7 +58,36 @@ def _badge_word(template, ascii_only, shell):
     return "".join(words) or "''"
 
 
-def _bash(file, text):
+# With a PostgreSQL store, the prompt never asks the server: once a minute at most, each shell
+# asks `llmpath badge --refresh`, in the background, to bring the badge file up to date; that
+# command refreshes it at most once a minute on this machine, whichever shell asks.
+_BASH_REFRESH = """    if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 402)); then
+        local clock
+        printf -v clock '%(%s)T' -1
+        if ((clock - ${_llmpath_asked:-0} >= 60)); then
+            _llmpath_asked=$clock
+            (command llmpath badge --refresh >/dev/null 2>&1 &)
+        fi
+    fi
+"""
+_ZSH_REFRESH = """    zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
+    if (( ${EPOCHSECONDS:-0} - ${_llmpath_asked:-0} >= 60 )); then
+        typeset -g _llmpath_asked=$EPOCHSECONDS
+        (command llmpath badge --refresh >/dev/null 2>&1 &)
+    fi
+"""
+_FISH_REFRESH = f"""    # The file's and the last refresh's ages come from a builtin (fish 3.5 and later).
+    set -l marker (string replace -r '[^/]*$' '' -- $file){badge.REFRESH_NAME}
+    if builtin -q path 2>/dev/null
+        and begin; not test -f $file; or test (path mtime --relative $file) -ge 60; end
+        and begin; not test -f $marker; or test (path mtime --relative $marker) -ge 60; end
+        command llmpath badge --refresh >/dev/null 2>&1 &
+        disown 2>/dev/null
+    end
+"""
+
+
+def _bash(file, text, server):
     return f"""# llmpath prompt badge for bash: add to ~/.bashrc with
 #   eval "$(llmpath shell-init bash)"
 # Each prompt reads llmpath's badge file with builtins only (no Python); nothing shows without it.
@@ -70,7 +99,7 @@ _llmpath_badge() {{
     _llmpath_badge_text=
     local file={file} line key now
     [[ -n ${{LLMPATH_HOME-}} ]] && file=$LLMPATH_HOME/{badge.BADGE_NAME}
-    local {" ".join(f"_lp_{n}=" for n in CACHED)}
+{_BASH_REFRESH if server else ""}    local {" ".join(f"_lp_{n}=" for n in CACHED)}
     # Only a regular file: a FIFO or a device in its place would block the prompt.
     [[ -f $file && -r $file ]] || return 0
     {{
@@ -138,7 +167,7 @@ _llmpath_last
 """
 
 
-def _zsh(file, text):
+def _zsh(file, text, server):
     return f"""# llmpath prompt badge for zsh: add to ~/.zshrc with
 #   eval "$(llmpath shell-init zsh)"
 # Each prompt reads llmpath's badge file with builtins only (no Python); nothing shows without it.
@@ -151,7 +180,7 @@ _llmpath_badge() {{
     psvar[9]=
     local file={file} line key now
     [[ -n ${{LLMPATH_HOME-}} ]] && file=$LLMPATH_HOME/{badge.BADGE_NAME}
-    local {" ".join(f"_lp_{n}=" for n in CACHED)}
+{_ZSH_REFRESH if server else ""}    local {" ".join(f"_lp_{n}=" for n in CACHED)}
     # Only a regular file: a FIFO or a device in its place would block the prompt.
     [[ -f $file && -r $file ]] || return 0
     {{
@@ -191,7 +220,7 @@ _llmpath_last
 """
 
 
-def _fish(file, text):
+def _fish(file, text, server):
     return f"""# llmpath prompt badge for fish: add to ~/.config/fish/config.fish with
 #   llmpath shell-init fish | source
 # Each prompt reads llmpath's badge file with builtins only (no Python, and from fish 3.5 on no
@@ -201,7 +230,7 @@ def _fish(file, text):
 function _llmpath_badge --description 'Print the llmpath badge'
     set -l file {file}
     test -n "$LLMPATH_HOME"; and set file $LLMPATH_HOME/{badge.BADGE_NAME}
-    # Only a regular file: a FIFO or a device in its place would block the prompt.
+{_FISH_REFRESH if server else ""}    # Only a regular file: a FIFO or a device in its place would block the prompt.
     test -f $file -a -r $file; or return 0
 {chr(10).join(f"    set -l _lp_{n} ''" for n in CACHED)}
     begin
@@ -252,7 +281,7 @@ def snippet(shell, default_dir, template, ascii_only):
     """The prompt snippet for `shell`, reading the badge file from `default_dir` unless
     LLMPATH_HOME is set where it runs."""
     file = quoted(os.path.join(default_dir, badge.BADGE_NAME), shell)
-    return SNIPPETS[shell](file, _badge_word(template, ascii_only, shell))
+    return SNIPPETS[shell](file, _badge_word(template, ascii_only, shell), badge.uses_server(badge.data_dir()))
 
 
 def init(shell, template, ascii_only):
