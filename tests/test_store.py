@@ -16,6 +16,8 @@ from sqlalchemy import create_engine
 import samples
 from llmpath.store import migrations
 
+pytestmark = pytest.mark.stores
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -170,6 +172,7 @@ def test_show_follows_an_old_id(cli, cli_json, custom_roadmap):
     assert cli_json("show", "alpha")["id"] == "alpha-2"
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself, or a fixture of one
 def test_a_store_synced_by_a_release_that_stored_the_roadmap_differently_is_synced_again(cli, cli_json, llmpath_home):
     cli("done", "programming-foundations")
     with sqlite3.connect(llmpath_home / "llmpath.db") as db:
@@ -190,6 +193,7 @@ def test_the_roadmap_option_wins(cli, cli_json, tmp_path):
 # --- upgrades ------------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself, or a fixture of one
 def test_an_old_schema_store_is_upgraded_in_place_after_a_backup(cli, cli_json, llmpath_home):
     llmpath_home.mkdir(parents=True)
     database = llmpath_home / "llmpath.db"
@@ -215,6 +219,7 @@ def test_an_old_schema_store_is_upgraded_in_place_after_a_backup(cli, cli_json, 
     assert migrations.applied(create_engine(f"sqlite:///{database}"))[-1] == migrations.latest()
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself, or a fixture of one
 def test_a_store_from_the_first_schema_is_upgraded_and_keeps_every_record(cli, cli_json, llmpath_home):
     llmpath_home.mkdir(parents=True)
     with sqlite3.connect(llmpath_home / "llmpath.db") as conn:
@@ -234,6 +239,7 @@ def test_a_store_from_the_first_schema_is_upgraded_and_keeps_every_record(cli, c
     assert "schema is current" in " ".join(cli("doctor").stdout.split())
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself, or a fixture of one
 def test_an_upgrade_from_the_last_schema_keeps_every_record(cli, cli_json, llmpath_home):
     llmpath_home.mkdir(parents=True)
     with sqlite3.connect(llmpath_home / "llmpath.db") as conn:
@@ -255,6 +261,7 @@ def test_an_upgrade_from_the_last_schema_keeps_every_record(cli, cli_json, llmpa
     assert "start_stage" in cli("undo").stdout or "developer" in cli("undo").stdout
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself, or a fixture of one
 def test_an_upgrade_from_the_read_model_schema_keeps_every_record_and_its_place(cli, cli_json, llmpath_home):
     llmpath_home.mkdir(parents=True)
     with sqlite3.connect(llmpath_home / "llmpath.db") as conn:
@@ -293,6 +300,7 @@ def stamp_read_model(home, value):
     connection.close()
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself, or a fixture of one
 @pytest.mark.parametrize("stamp", [None, "0", "999999", "not a number"], ids=["none", "older", "newer", "damaged"])
 def test_a_read_model_not_stamped_with_the_current_generation_is_decided_again(cli, cli_json, llmpath_home, stamp):
     cli("done", "math-foundations")
@@ -308,6 +316,7 @@ def test_a_read_model_not_stamped_with_the_current_generation_is_decided_again(c
     assert cli_json("show", "math-foundations")["status"] == "done"
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself, or a fixture of one
 def test_writes_bring_the_read_model_along_in_their_own_transaction(cli, llmpath_home):
     cli("done", "math-foundations")
     cli("start", "classical-ml")
