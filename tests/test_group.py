@@ -86,6 +86,10 @@ def test_the_cohort_shows_instructors_every_learner_and_learners_those_who_share
         "last_active",
     }
     shown = cli("group").stdout + cli("group", "--json").stdout + cli("group", "--track", "complete", "--json").stdout
+    for columns in ("80", "60"):
+        monkeypatch.setenv("COLUMNS", columns)
+        lines = cli("group").stdout.splitlines()
+        assert all(len(line) <= int(columns) for line in lines) and lines[0].split()[:2] == ["learner", "track"]
     assert "note" not in shown.lower().replace("notebook", "")
     as_learner(monkeypatch, tmp_path, group["ada"], "ada")
     assert [row["learner"].split("_")[0] for row in cli_json("group")["learners"]] == ["ada"]  # bob shares nothing

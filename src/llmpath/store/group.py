@@ -37,6 +37,11 @@ COHORT_COLUMNS = {
 NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
+def quoted(identifier: str) -> str:
+    """An identifier (a role, a database) as SQL text: in double quotes, any inside doubled."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
 def role_prefix(database: str) -> str:
     return "llmpath_" + hashlib.sha256(database.encode()).hexdigest()[:10]
 
@@ -95,20 +100,20 @@ def init(connection: Any) -> dict[str, str]:
     role = roles(connection)
     for name in role.values():
         if connection.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", (name,)).fetchone() is None:
-            connection.execute(f'CREATE ROLE "{name}" NOLOGIN')
+            connection.execute(f"CREATE ROLE {quoted(name)} NOLOGIN")
     learner, instructor, cohort = role["learner"], role["instructor"], role["cohort"]
-    connection.execute(f'GRANT "{learner}" TO "{instructor}"')
-    connection.execute(f'GRANT "{cohort}" TO current_user')  # to hand it the functions, below
-    connection.execute(f'GRANT "{instructor}" TO current_user')  # the group's owner sees the whole cohort
+    connection.execute(f"GRANT {quoted(learner)} TO {quoted(instructor)}")
+    connection.execute(f"GRANT {quoted(cohort)} TO current_user")  # to hand it the functions, below
+    connection.execute(f"GRANT {quoted(instructor)} TO current_user")  # the group's owner sees the whole cohort
     database = connection.execute("SELECT current_database()").fetchone()[0]
-    connection.execute(f'GRANT CONNECT ON DATABASE "{database}" TO "{learner}"')
-    connection.execute(f'GRANT USAGE ON SCHEMA public TO "{learner}", "{cohort}"')
-    connection.execute(f'GRANT SELECT ON {", ".join(DATASET_TABLES)} TO "{learner}"')
-    connection.execute(f'GRANT SELECT, INSERT ON {", ".join(RECORD_TABLES)} TO "{learner}"')
-    connection.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE ON {", ".join(DERIVED_TABLES)} TO "{learner}"')
-    connection.execute(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{learner}"')
+    connection.execute(f"GRANT CONNECT ON DATABASE {quoted(database)} TO {quoted(learner)}")
+    connection.execute(f"GRANT USAGE ON SCHEMA public TO {quoted(learner)}, {quoted(cohort)}")
+    connection.execute(f"GRANT SELECT ON {', '.join(DATASET_TABLES)} TO {quoted(learner)}")
+    connection.execute(f"GRANT SELECT, INSERT ON {', '.join(RECORD_TABLES)} TO {quoted(learner)}")
+    connection.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(DERIVED_TABLES)} TO {quoted(learner)}")
+    connection.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {quoted(learner)}")
     for table, columns in COHORT_COLUMNS.items():
-        connection.execute(f'GRANT SELECT ({columns}) ON {table} TO "{cohort}"')
+        connection.execute(f"GRANT SELECT ({columns}) ON {table} TO {quoted(cohort)}")
     for table in (*RECORD_TABLES, *DERIVED_TABLES):
         connection.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
         connection.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")  # its owner too
@@ -117,15 +122,15 @@ def init(connection: Any) -> dict[str, str]:
             f"CREATE POLICY llmpath_own ON {table} USING (owner = current_user) WITH CHECK (owner = current_user)"
         )
         connection.execute(f"DROP POLICY IF EXISTS llmpath_cohort ON {table}")
-        connection.execute(f'CREATE POLICY llmpath_cohort ON {table} FOR SELECT TO "{cohort}" USING (true)')
+        connection.execute(f"CREATE POLICY llmpath_cohort ON {table} FOR SELECT TO {quoted(cohort)} USING (true)")
     connection.execute(_visible(role))
-    connection.execute(f'ALTER FUNCTION llmpath_cohort_learners() OWNER TO "{cohort}"')
+    connection.execute(f"ALTER FUNCTION llmpath_cohort_learners() OWNER TO {quoted(cohort)}")
     for signature, columns, body in COHORT_FUNCTIONS:
         connection.execute(_cohort_function(signature, columns, body))
-        connection.execute(f'ALTER FUNCTION {signature} OWNER TO "{cohort}"')
+        connection.execute(f"ALTER FUNCTION {signature} OWNER TO {quoted(cohort)}")
     for signature in ("llmpath_cohort_learners()", *(f[0] for f in COHORT_FUNCTIONS)):
         connection.execute(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
-        connection.execute(f'GRANT EXECUTE ON FUNCTION {signature} TO "{learner}"')
+        connection.execute(f"GRANT EXECUTE ON FUNCTION {signature} TO {quoted(learner)}")
     return role
 
 
@@ -147,9 +152,10 @@ def policies(connection: Any) -> dict[str, set[str]]:
 def add_learner(connection: Any, name: str, verifier: str, instructor: bool) -> None:
     """A login for a new learner, its password given as a SCRAM verifier (never in clear text)."""
     role = roles(connection)
-    connection.execute(f'CREATE ROLE "{name}" LOGIN PASSWORD \'{verifier}\' IN ROLE "{role["learner"]}"')
+    password = verifier.replace("'", "''")  # a SCRAM verifier holds none; quoted all the same
+    connection.execute(f"CREATE ROLE {quoted(name)} LOGIN PASSWORD '{password}' IN ROLE {quoted(role['learner'])}")
     if instructor:
-        connection.execute(f'GRANT "{role["instructor"]}" TO "{name}"')
+        connection.execute(f"GRANT {quoted(role['instructor'])} TO {quoted(name)}")
 
 
 def remove_learner(connection: Any, name: str) -> bool:
@@ -160,8 +166,8 @@ def remove_learner(connection: Any, name: str) -> bool:
     ).fetchone()
     if member is None:
         return False
-    connection.execute(f'ALTER ROLE "{name}" NOLOGIN')
-    connection.execute(f'REVOKE "{role["learner"]}", "{role["instructor"]}" FROM "{name}"')
+    connection.execute(f"ALTER ROLE {quoted(name)} NOLOGIN")
+    connection.execute(f"REVOKE {quoted(role['learner'])}, {quoted(role['instructor'])} FROM {quoted(name)}")
     return True
 
 
