@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 
+from llmpath.store.group import DATASET_TABLES
 from processes import finish, spawn
 
 pytestmark = pytest.mark.server_only
@@ -115,6 +116,14 @@ def test_in_psql_a_learner_can_neither_read_nor_change_another_learners_records(
                        f"DELETE FROM {table} WHERE owner <> current_user"):  # fmt: skip
             code, out, err = psql(ada, attack)
             assert code != 0 or out == "", (table, attack, out)
+    for table in DATASET_TABLES:  # the roadmap is the group's: read, never written, by a learner
+        code, _, err = psql(ada, f"DELETE FROM {table}")
+        assert code != 0 and "permission denied" in err, table
+    tina = group["tina"]  # an instructor reads the cohort, and writes no one's records but their own
+    for attack in ("UPDATE learner SET shared = true", "DELETE FROM topic_status", "DELETE FROM taken_back"):
+        code, out, _ = psql(tina, f"{attack} WHERE owner <> current_user")
+        assert code == 0 and out == "", attack
+    assert psql(tina, "SELECT count(*) FROM status_event WHERE owner <> current_user")[1] == "0"
     code, _, err = psql(
         ada,
         f"INSERT INTO change (uid, kind, summary, recorded_at, owner) VALUES ('x', 'status', 'x', now(), '{bob_login}')",
