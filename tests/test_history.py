@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+import samples
+
 pytestmark = pytest.mark.stores
 
 
@@ -132,3 +134,36 @@ def test_every_write_is_one_change_in_one_transaction(cli, store_sql, kind):
     }
     cli(*commands[kind])
     assert store_sql("SELECT kind FROM change WHERE kind != 'sync'") == [(kind,)]
+
+
+# --- correcting -----------------------------------------------------------------------------------
+
+
+def test_reset_puts_topics_back_to_do_as_a_change_undo_takes_back(cli, cli_json):
+    cli("skip", "programming-foundations")
+    cli("done", "math-foundations")
+    cli("papers", "log", "lora")
+    out = cli("reset", "programming-foundations", "ml-foundations").stdout
+    assert "to do" in out and "already to do, nothing changed" in out  # ml-foundations was never touched
+    assert statuses(cli_json) == {"math-foundations": "done"}
+    assert cli_json("undo", "--list")["changes"][0]["summary"] == "reset to to do: programming-foundations"
+    assert "skipped" in cli("undo").stdout
+    assert statuses(cli_json) == {"programming-foundations": "skipped", "math-foundations": "done"}
+
+
+def test_undo_list_shows_what_undo_would_walk_back_through_and_changes_nothing(cli, cli_json, store_contents, tmp_path):
+    cli("done", "math-foundations")
+    path = samples.elsewhere_export(tmp_path / "elsewhere.json", "classical-ml", "lora")
+    cli("import", str(path))
+    cli("papers", "target", "3")
+    cli("undo")  # the target: the list starts behind it
+    before = store_contents()
+    listed = cli_json("undo", "--list")["changes"]
+    text = cli("undo", "--list").stdout
+    assert store_contents() == before
+    assert [c["kind"] for c in listed] == ["import", "status"]  # an import's own changes go with it
+    assert text.lstrip().startswith("1.") and "".join(listed[0]["summary"].split()) in "".join(text.split())
+    for change in listed:  # undo takes them back in that very order
+        assert "".join(change["summary"].split()) in "".join(cli("undo").stdout.split()) or change["kind"] == "status"
+    assert cli_json("undo", "--list")["changes"] == []
+    assert "Nothing to undo" in cli("undo", "--list").stdout

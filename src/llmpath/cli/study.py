@@ -26,6 +26,7 @@ def register(app: typer.Typer) -> None:
     app.command("done")(done)
     app.command("start")(start)
     app.command("skip")(skip)
+    app.command("reset")(reset)
     app.command("undo")(undo)
     app.command("show")(show)
 
@@ -187,16 +188,54 @@ def skip(ctx: typer.Context, topics: list[str] = TOPICS_ARGUMENT, note: str = NO
 
 
 @handle_errors
-def undo(ctx: typer.Context) -> None:
-    """Take back the last change of any kind (status, paper read, target, setting, import);
-    run it again to walk further back. The undo is itself kept in the history.
+def reset(
+    ctx: typer.Context, topics: list[str] = TOPICS_ARGUMENT, note: str = NOTE_OPTION, on: str = ON_OPTION
+) -> None:
+    """Put topics back to "to do" (skipped, started or done by mistake), as a change of its own:
+    `undo` takes it back, and nothing recorded since is lost.
 
     \b
     Example:
-      llmpath undo
+      llmpath reset programming-foundations math-foundations
     """
-    from ..app import changes
+    _change(ctx, topics, "todo", note, on)
+
+
+UNDO_LIST_LENGTH = 10
+
+
+@handle_errors
+def undo(
+    ctx: typer.Context,
+    list_them: bool = typer.Option(
+        False, "--list", help=f"Show the last {UNDO_LIST_LENGTH} changes undo would walk back through; change nothing."
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Take back the last change of any kind (status, paper read, target, setting, import);
+    run it again to walk further back. The undo is itself kept in the history. --list (or
+    --json) only shows what it would take back.
+
+    \b
+    Examples:
+      llmpath undo
+      llmpath undo --list
+    """
     from ..render.console import make_console
+
+    if list_them or as_json:
+        from ..domain.history import undo_walk
+
+        records = state_of(ctx).records
+        walk = undo_walk(list(records.changes_newest_first()), records.taken_back(), records.change, UNDO_LIST_LENGTH)
+        if as_json:
+            print_json({"changes": [c.to_json() for c in walk]})
+            return
+        from ..render.topics import render_undo_walk
+
+        render_undo_walk(make_console(), walk)
+        return
+    from ..app import changes
     from ..render.topics import render_undone
 
     undone, after = changes.undo(paths_of(ctx))

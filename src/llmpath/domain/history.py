@@ -47,6 +47,8 @@ class Change:
 
 
 def status_summary(status: str, topics: Iterable[str]) -> str:
+    if status == "todo":
+        return f"reset to to do: {', '.join(topics)}"
     return f"marked {status.replace('_', ' ')}: {', '.join(topics)}"
 
 
@@ -118,11 +120,31 @@ def next_to_undo(
     for candidate in newest_first:
         if candidate.id in taken_back or candidate.kind in NOT_UNDOABLE:
             continue
-        seen = {candidate.id}
-        while candidate.imported_by is not None and (parent := change(candidate.imported_by)) is not None:
-            if parent.id in seen:  # a store edited by hand may link in a circle
-                break
-            seen.add(parent.id)
-            candidate = parent
-        return candidate
+        return _import_root(candidate, change)
     return None
+
+
+def _import_root(candidate: Change, change: Callable[[int], Change | None]) -> Change:
+    """The change that stands for `candidate` in the history: the import that brought it, if any."""
+    seen = {candidate.id}
+    while candidate.imported_by is not None and (parent := change(candidate.imported_by)) is not None:
+        if parent.id in seen:  # a store edited by hand may link in a circle
+            break
+        seen.add(parent.id)
+        candidate = parent
+    return candidate
+
+
+def undo_walk(
+    newest_first: list[Change], taken_back: set[int], change: Callable[[int], Change | None], limit: int
+) -> list[Change]:
+    """What `undo` would take back, run `limit` times in a row, in that order (`undo --list`)."""
+    taken, walk = set(taken_back), []
+    while len(walk) < limit:
+        target = next_to_undo(newest_first, taken, change)
+        if target is None:
+            break
+        walk.append(target)
+        # Undoing an import takes back every change it brought.
+        taken.update(c.id for c in newest_first if c.id == target.id or _import_root(c, change).id == target.id)
+    return walk

@@ -159,6 +159,19 @@ def history_row(event: Event) -> tuple[Text, Text, Text]:
     )
 
 
+def render_undo_walk(console: Console, walk: list[Change]) -> None:
+    """`undo --list`: what undo would take back, run again and again, numbered in that order."""
+    from ..domain.dates import local_day
+
+    if not walk:
+        console.print("Nothing to undo: every change you made is undone already, or you have not made one.")
+        return
+    for number, change in enumerate(walk, 1):
+        day = local_day(change.recorded_at).isoformat()
+        console.print(Text.assemble(f"{number:>2}. ", (day, "dim"), "  ", change.summary))  # the summary is data
+    console.print(Text("`llmpath undo` takes back number 1; run it again for the next.", style="dim"))
+
+
 def render_undone(console: Console, after: State, change: Change, events: list[Event]) -> None:
     """What `undo` took back: each topic's status before and after, or the change's summary."""
     if not events:
