@@ -39,6 +39,7 @@ TEXT_COMMANDS = [
     ["export"],
     ["where"],
     ["doctor"],
+    ["undo", "--list"],
     ["badge"],
     ["badge", "--ascii"],
 ]

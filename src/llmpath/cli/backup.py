@@ -10,7 +10,7 @@ import typer
 
 from ..errors import StoreError, UsageError
 from ..paths import user_path
-from .common import TRACK_OPTION, handle_errors, paths_of, say, state_of
+from .common import JSON_OPTION, TRACK_OPTION, handle_errors, paths_of, print_json, say, state_of
 
 
 def register(app: typer.Typer) -> None:
@@ -121,6 +121,7 @@ def doctor(
     repair: bool = typer.Option(
         False, "--repair", help="Decide what is in force again from the whole history first (changes no record)."
     ),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Check the store: data directory, roadmap, SQLite integrity, schema, roadmap sync and records.
 
@@ -130,12 +131,19 @@ def doctor(
     Examples:
       llmpath doctor
       llmpath doctor --repair
+      llmpath doctor --json
     """
     from ..app.doctor import diagnose, repair_read_model
 
     if repair:
         repair_read_model(paths_of(ctx))
     findings = diagnose(paths_of(ctx))
+    if as_json:
+        checks = [{"ok": f.ok, "what": f.what, "advice": f.advice} for f in findings]
+        print_json({"ok": all(f.ok for f in findings), "checks": checks})
+        if not all(f.ok for f in findings):
+            raise typer.Exit(1)
+        return
     for finding in findings:
         say(finding.what, first="ok   " if finding.ok else "BAD  ", indent="     ")
         if finding.advice:
