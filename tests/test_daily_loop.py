@@ -321,3 +321,24 @@ def test_where_prints_the_paths(cli, cli_json, llmpath_home, store):
 
 def test_the_data_dir_follows_llmpath_home(llmpath_home):
     assert paths.resolve().data_dir == llmpath_home
+
+
+# --- where you are ----------------------------------------------------------------------------------
+
+
+def test_status_shows_where_you_are_on_one_short_screen(cli, cli_json, monkeypatch):
+    first = cli("status").stdout
+    assert first.startswith("LLM development roadmap  0% done") and "llmpath start programming-foundations" in first
+    cli("start", "programming-foundations")
+    cli("done", "math-foundations")
+    cli("papers", "log", "lora")
+    data = cli_json("status")
+    assert data["in_progress"] == [{"id": "programming-foundations", "title": "Programming foundations"}]
+    assert (data["done_this_week"], data["papers"], data["target"], data["track"]) == (1, 1, 2, "developer")
+    assert set(data) == {"track", "track_title", "percent", "done", "total", "in_progress", "next",
+                         "done_this_week", "papers", "target", "days_left"}  # fmt: skip
+    for columns in ("80", "60"):
+        monkeypatch.setenv("COLUMNS", columns)
+        lines = cli("status").stdout.splitlines()
+        assert len(lines) <= 15 and all(len(line) <= int(columns) for line in lines), lines
+        assert "in progress" in lines[1] and "llmpath done programming-foundations" in lines[-1]

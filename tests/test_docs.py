@@ -57,8 +57,9 @@ def test_every_command_with_json_prints_json_only(cli, store, path, command):
     json.loads(cli(*path, *arguments, "--json").stdout)
 
 
-def test_bare_llmpath_shows_the_help_with_every_command(cli):
-    out = cli().stdout
+def test_bare_llmpath_shows_where_you_are_and_help_lists_every_command(cli):
+    assert cli().stdout == cli("status").stdout
+    out = cli("--help").stdout
     assert out.startswith("Usage: llmpath ")
     listed = {line.split()[0] for line in out.split("\nCommands:\n")[1].splitlines() if line.strip()}
     assert set(TOP_LEVEL) <= listed, set(TOP_LEVEL) - listed

@@ -40,6 +40,7 @@ TEXT_COMMANDS = [
     ["where"],
     ["doctor"],
     ["undo", "--list"],
+    ["status"],
     ["badge"],
     ["badge", "--ascii"],
 ]

@@ -53,9 +53,8 @@ def main(
       llmpath progress      how far you are
     """
     ctx.obj = Options(roadmap=roadmap)
-    if ctx.invoked_subcommand is None:  # bare `llmpath`: the help, as a normal answer (exit 0)
-        typer.echo(ctx.get_help())
-        raise typer.Exit()
+    if ctx.invoked_subcommand is None:  # bare `llmpath`: where you are (`llmpath --help` lists the commands)
+        views.status(ctx, track=None, as_json=False)
 
 
 study.register(app)

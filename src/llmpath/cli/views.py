@@ -22,9 +22,34 @@ STATUS_OPTION = typer.Option(
 
 
 def register(app: typer.Typer) -> None:
+    app.command("status")(status)
     app.command("roadmap")(roadmap)
     app.command("list")(list_topics)
     app.command("progress")(progress)
+
+
+@handle_errors
+def status(ctx: typer.Context, track: str = TRACK_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Where you are, on one screen: the track and its percent, what is in progress, the next step,
+    what you did this week, this week's papers against your target, and a hint. A bare `llmpath`
+    shows it too.
+
+    \b
+    Examples:
+      llmpath status
+      llmpath status --json
+    """
+    from ..domain.summary import summary
+
+    state = state_of(ctx)
+    brief = summary(state, state.track(track), today())
+    if as_json:
+        print_json(brief.to_json(state))
+        return
+    from ..render.console import make_console
+    from ..render.tracks import render_status
+
+    render_status(make_console(), state, brief)
 
 
 def _selection(state: State, track: str | None, stage: str | None) -> tuple[Track, list[Stage]]:

@@ -4,13 +4,12 @@ their own views (the badge's figures: domain/badge.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from ..roadmap.schema import Track  # noqa: TC001 - a dataclass field's type, read at run time
-from .badge import track_figures
-from .dates import week_start
 from .state import State
+from .summary import summary
 
 
 @dataclass(frozen=True)
@@ -38,22 +37,8 @@ class CohortRow:
 
 
 def cohort_row(learner: str, state: State, track: Track, today: date, last_active: date | None) -> CohortRow:
-    figures = track_figures(state, track, today)
-    monday = week_start(today)
-    done = sum(
-        1
-        for topic in track.topic_ids()
-        if state.status(topic) == "done" and (since := state.since(topic)) and monday <= since <= monday + timedelta(6)
-    )
-    in_progress = next((t for t in track.topic_ids() if state.status(t) == "in_progress"), None)
-    on = state.roadmap.display_title(in_progress) if in_progress else str(figures["next"])
+    brief = summary(state, track, today)
+    on = state.roadmap.display_title(brief.on) if brief.on else ""
     return CohortRow(
-        learner,
-        track.id,
-        int(figures["percent"]),
-        on,
-        done,
-        int(figures["papers"]),
-        int(figures["target"]),
-        last_active,
+        learner, track.id, brief.percent, on, brief.done_this_week, brief.papers, brief.target, last_active
     )

@@ -13,6 +13,7 @@ from rich.tree import Tree
 
 from ..domain.progress import Tally, TrackProgress, tally
 from ..domain.state import State
+from ..domain.summary import Summary
 from ..roadmap.schema import Stage, Track
 from .console import mark
 
@@ -160,3 +161,41 @@ def render_tracks(console: Console, rows: list[tuple[Track, Tally, bool]]) -> No
         table.add_row("*" if active else "", track.id, track.title, bar, counts(track_tally))
     console.print(table)
     console.print(Text("* active track · switch with: llmpath track use NAME", style="dim"))
+
+
+SHOWN_IN_PROGRESS = 3
+
+
+def render_status(console: Console, state: State, brief: Summary) -> None:
+    """`llmpath status`: a handful of lines, none wrapped; titles are cut to fit, never split."""
+    title = state.roadmap.display_title
+    console.print(
+        Text.assemble((brief.track.title, "bold"), (f"  {brief.percent}% done ({brief.done} of {brief.total})", "")),
+        no_wrap=True, overflow="ellipsis",
+    )  # fmt: skip
+    rows = Table.grid(padding=(0, 2))
+    rows.add_column(style="dim", no_wrap=True)
+    rows.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+    if brief.in_progress:
+        shown = " · ".join(title(t) for t in brief.in_progress[:SHOWN_IN_PROGRESS])
+        more = len(brief.in_progress) - SHOWN_IN_PROGRESS
+        rows.add_row("in progress", Text(shown + (f" (+{more} more)" if more > 0 else "")))
+    if brief.next_topic:
+        rows.add_row("next", Text.assemble(title(brief.next_topic), (f"  {brief.next_topic}", "dim")))
+    else:
+        rows.add_row("next", Text("nothing left on this track"))
+    topics = "topic" if brief.done_this_week == 1 else "topics"
+    to_go = max(brief.target - brief.papers, 0)
+    papers = f"{brief.papers}/{brief.target} papers" + (f", {to_go} to go" if to_go else ", target met")
+    days = f", {brief.days_left} days left" if to_go and brief.days_left else ""
+    rows.add_row("this week", Text(f"{brief.done_this_week} {topics} done · {papers}{days}"))
+    console.print(rows)
+    console.print(Text(_hint(brief), style="dim"), no_wrap=True, overflow="ellipsis")
+
+
+def _hint(brief: Summary) -> str:
+    if brief.in_progress:
+        return f"Finished it? llmpath done {brief.in_progress[0]}"
+    if brief.next_topic:
+        return f"Begin the next step: llmpath start {brief.next_topic}"
+    return "This track is done: llmpath track lists the others"
