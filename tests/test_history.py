@@ -167,3 +167,27 @@ def test_undo_list_shows_what_undo_would_walk_back_through_and_changes_nothing(c
         assert "".join(change["summary"].split()) in "".join(cli("undo").stdout.split()) or change["kind"] == "status"
     assert cli_json("undo", "--list")["changes"] == []
     assert "Nothing to undo" in cli("undo", "--list").stdout
+
+
+# --- the log ------------------------------------------------------------------------------------------
+
+
+def test_log_tells_the_history_newest_first_with_notes_and_what_was_undone(cli, cli_json, monkeypatch):
+    cli("done", "math-foundations", "--note", "3b1b videos", "--on", "2026-11-02")
+    cli("papers", "log", "lora", "--note", "rank trick", "--pass", "2")
+    cli("skip", "ml-foundations")
+    cli("undo")
+    entries = cli_json("log")["entries"]
+    assert [e["kind"] for e in entries] == ["undo", "status", "paper_read", "status"]  # the sync is the roadmap's
+    assert entries[1]["undone"] is True and entries[1]["topics"] == [
+        {"topic": "ml-foundations", "status": "skipped", "note": None}
+    ]
+    assert entries[2]["papers"] == [{"paper": "lora", "note": "rank trick", "pass": 2}]
+    assert entries[3]["day"] == "2026-11-02" and entries[3]["topics"][0]["note"] == "3b1b videos"
+    assert set(entries[0]) == {"change", "kind", "day", "summary", "undone", "topics", "papers"}
+    assert [e["kind"] for e in cli_json("log", "--limit", "2")["entries"]] == ["undo", "status"]
+    assert "2026-11-02" not in {e["day"] for e in cli_json("log", "--since", "2026-11-03")["entries"]}
+    text = cli("log").stdout
+    assert "Mathematical foundations" in text and "3b1b videos" in text and "(undone)" in text
+    assert all(len(line) <= 80 for line in text.splitlines())
+    assert "--limit" in cli("log", "--limit", "0", code=2).stderr

@@ -41,6 +41,7 @@ TEXT_COMMANDS = [
     ["doctor"],
     ["undo", "--list"],
     ["status"],
+    ["log"],
     ["badge"],
     ["badge", "--ascii"],
 ]

@@ -99,6 +99,9 @@ class CohortRecords:
     def change_events(self, change_id: int) -> list[Event]:
         return []
 
+    def change_reads(self, change_id: int) -> list[Read]:
+        return []
+
     def aliases(self) -> dict[str, str]:
         return self._aliases
 

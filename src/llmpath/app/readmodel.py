@@ -216,6 +216,9 @@ class StoredRecords:
         events = self.decoder.all("status_event", queries.events_of_changes(self.connection, [change_id]), event_of)
         return as_recorded(events, self.aliases(), self.taken_back())
 
+    def change_reads(self, change_id: int) -> list[Read]:
+        return self.decoder.all("paper_read", queries.reads_of_change(self.connection, change_id), read_of)
+
     def settings(self) -> dict[str, str]:
         # The query leaves out what was taken back already; the rule still decides the latest.
         return current_settings(

@@ -28,6 +28,7 @@ def register(app: typer.Typer) -> None:
     app.command("skip")(skip)
     app.command("reset")(reset)
     app.command("undo")(undo)
+    app.command("log")(log)
     app.command("show")(show)
 
 
@@ -202,6 +203,41 @@ def reset(
 
 
 UNDO_LIST_LENGTH = 10
+LOG_LENGTH = 20
+
+
+@handle_errors
+def log(
+    ctx: typer.Context,
+    week: bool = typer.Option(False, "--week", help="Only this week (from Monday)."),
+    since: str = typer.Option(
+        None, "--since", metavar="DATE", help="Only from this day on: 2026-11-20, yesterday, ..."
+    ),
+    limit: int = typer.Option(LOG_LENGTH, "--limit", "-n", min=1, help="At most this many changes."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Your history, newest first: the day, what changed, the topic or paper, the note. Undone
+    changes are marked; `undo` takes back the first one in force.
+
+    \b
+    Examples:
+      llmpath log
+      llmpath log --week
+      llmpath log --since 2026-11-01 --limit 50 --json
+    """
+    from ..domain.dates import local_day, parse_day, week_start
+    from ..domain.history import log_entries
+
+    first = week_start(today()) if week else parse_day(since, today()) if since else None
+    state = state_of(ctx)
+    entries = log_entries(state.records, local_day, first, limit)
+    if as_json:
+        print_json({"entries": [entry.to_json() for entry in entries]})
+        return
+    from ..render.console import make_console
+    from ..render.topics import render_log
+
+    render_log(make_console(), state, entries)
 
 
 @handle_errors

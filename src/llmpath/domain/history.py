@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 STATUS = "status"
@@ -148,3 +148,48 @@ def undo_walk(
         # Undoing an import takes back every change it brought.
         taken.update(c.id for c in newest_first if c.id == target.id or _import_root(c, change).id == target.id)
     return walk
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One change as `llmpath log` tells it: its day, whether it was taken back, what it recorded."""
+
+    change: Change
+    day: date
+    undone: bool
+    events: tuple[Any, ...] = ()  # domain.state.Event: the statuses it set
+    reads: tuple[Any, ...] = ()  # domain.papers.Read: the readings it logged
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "change": self.change.id,
+            "kind": self.change.kind,
+            "day": self.day.isoformat(),
+            "summary": self.change.summary,
+            "undone": self.undone,
+            "topics": [{"topic": e.topic, "status": e.status, "note": e.note} for e in self.events],
+            "papers": [{"paper": r.paper, "note": r.note, "pass": r.pass_number} for r in self.reads],
+        }
+
+
+def log_entries(
+    records: Any, day_of: Callable[[datetime], date], since: date | None, limit: int | None
+) -> list[LogEntry]:
+    """The history as a learner reads it, newest first (the roadmap's syncs left out). `day_of`
+    gives the local day of a stored time; `since` keeps what happened on that day or after."""
+    taken = records.taken_back()
+    entries: list[LogEntry] = []
+    for change in records.changes_newest_first():
+        if since is not None and day_of(change.recorded_at) < since - timedelta(days=1):
+            break  # recorded before the day asked for (a day's margin for zones): the rest is older
+        if change.kind == SYNC:
+            continue
+        events = tuple(records.change_events(change.id)) if change.kind == STATUS else ()
+        reads = tuple(records.change_reads(change.id)) if change.kind == PAPER_READ else ()
+        day = events[0].happened_on if events else reads[0].read_on if reads else day_of(change.recorded_at)
+        if since is not None and day < since:
+            continue
+        entries.append(LogEntry(change, day, change.id in taken, events, reads))
+        if limit is not None and len(entries) >= limit:
+            break
+    return entries

@@ -76,6 +76,9 @@ class MemoryRecords:
     def change_events(self, change_id: int) -> list[Event]:
         return [e for e in self._events if e.change == change_id]
 
+    def change_reads(self, change_id: int) -> list[Read]:
+        return [read for change, read in self.paper_reads if change == change_id]
+
     def aliases(self) -> dict[str, str]:
         return {alias: resolve_alias(self.topic_aliases, alias) for alias in self.topic_aliases}
 

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple, Protocol
 from ..errors import UsageError
 from ..roadmap.schema import Paper, Roadmap, Track
 from .history import Change
-from .papers import PaperLog, Reads, TargetChange
+from .papers import PaperLog, Read, Reads, TargetChange
 
 STATUSES = ("todo", "in_progress", "done", "skipped")
 CLOSED = ("done", "skipped")  # a prerequisite in either state no longer blocks
@@ -90,6 +90,8 @@ class Records(Protocol):
     def topic_history(self, topic_id: str) -> list[Event]: ...  # under its old ids too, undone ones marked
 
     def change_events(self, change_id: int) -> list[Event]: ...
+
+    def change_reads(self, change_id: int) -> list[Read]: ...  # the readings a change recorded, undone or not
 
     def aliases(self) -> dict[str, str]: ...  # old topic id -> current id
 

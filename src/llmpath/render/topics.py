@@ -5,9 +5,10 @@ from __future__ import annotations
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
-from ..domain.history import Change
+from ..domain.history import Change, LogEntry
 from ..domain.planner import Plan, Suggestion
 from ..domain.state import Event, State
 from ..roadmap.schema import Paper, Stage, Topic, Track
@@ -157,6 +158,33 @@ def history_row(event: Event) -> tuple[Text, Text, Text]:
         Text(STATUS_WORDS[event.status], style=style),
         Text(note, style=style),
     )
+
+
+def render_log(console: Console, state: State, entries: list[LogEntry]) -> None:
+    """`llmpath log`: a line per status set or paper read (others: the change's summary), newest first."""
+    if not entries:
+        console.print("Nothing recorded in that time.")
+        return
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True, style="dim")
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for entry in entries:
+        day = entry.day.isoformat()
+        undone = Text(" (undone)", style="dim") if entry.undone else Text("")
+        for event in entry.events:
+            title = state.roadmap.display_title(event.topic) if event.topic in state.roadmap.topics else event.topic
+            line = Text.assemble(title, undone, ("  " + event.note if event.note else "", "dim"))
+            grid.add_row(day, status_text(event.status), line)
+        for read in entry.reads:
+            paper = state.papers.get(read.paper)
+            line = Text.assemble(
+                paper.title if paper else read.paper, undone, ("  " + read.note if read.note else "", "dim")
+            )
+            grid.add_row(day, Text("read"), line)
+        if not entry.events and not entry.reads:
+            grid.add_row(day, Text(entry.change.kind.replace("_", " ")), Text.assemble(entry.change.summary, undone))
+    console.print(grid)
 
 
 def render_undo_walk(console: Console, walk: list[Change]) -> None:

@@ -498,6 +498,13 @@ def papers_read_between(connection: Any, first: str, last: str) -> list[Row]:
     ).fetchall()
 
 
+def reads_of_change(connection: Any, change_id: int) -> list[Row]:
+    """The readings a change recorded, whether or not it was taken back since."""
+    return connection.execute(
+        f"SELECT {READ_COLUMNS} FROM paper_read r WHERE r.change_id = ? ORDER BY r.id", (change_id,)
+    ).fetchall()
+
+
 def reads_of_paper(connection: Any, paper_id: str) -> list[Row]:
     return connection.execute(
         f"SELECT {READ_COLUMNS} FROM paper_read r WHERE r.paper_id = ? AND r.change_id {IN_FORCE}", (paper_id,)
