@@ -342,3 +342,14 @@ def test_status_shows_where_you_are_on_one_short_screen(cli, cli_json, monkeypat
         lines = cli("status").stdout.splitlines()
         assert len(lines) <= 15 and all(len(line) <= int(columns) for line in lines), lines
         assert "in progress" in lines[1] and "llmpath done programming-foundations" in lines[-1]
+
+
+def test_a_bare_number_names_that_topic_of_the_list_and_a_track_its_start(cli, cli_json):
+    listed = cli_json("list")["topics"]
+    assert "Mathematical foundations" in cli("done", "2").stdout
+    done = {topic for topic, status in statuses(cli_json).items() if status == "done"}
+    assert listed[1]["id"] == "math-foundations" and done == {"math-foundations"}
+    message = cli("done", "999", code=2).stderr
+    assert message == f"error: no topic number 999 on developer; `llmpath list` numbers them 1 to {len(listed)}\n"
+    assert cli_json("progress", "--track", "res")["track"] == "researcher"
+    assert "no track named 'zzz'" in cli("progress", "--track", "zzz", code=2).stderr

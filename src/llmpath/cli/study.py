@@ -112,8 +112,13 @@ def _targets(state: State, queries: list[str]) -> list[str]:
 
     ids: list[str] = []
     for query in queries:
-        unit = matcher.resolve(state.roadmap, query, aliases=state.aliases)
-        for topic_id in state.roadmap.unit_topics(unit.id):
+        numbered = state.numbered_topic(query)  # `done 36`: the 36th topic of `llmpath list`
+        units = (
+            [numbered]
+            if numbered
+            else state.roadmap.unit_topics(matcher.resolve(state.roadmap, query, aliases=state.aliases).id)
+        )
+        for topic_id in units:
             if topic_id not in ids:
                 ids.append(topic_id)
     return ids

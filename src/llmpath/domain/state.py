@@ -160,7 +160,8 @@ class State:
         return self.roadmap.track(chosen) or self.roadmap.track(self.roadmap.default_track) or self.roadmap.tracks[0]
 
     def track(self, name: str | None) -> Track:
-        """The named track, or the active one; a name matches an id or a title, case ignored."""
+        """The named track, or the active one; a name matches an id or a title, case ignored, or
+        the start of just one track's id."""
         if name is None:
             return self.active_track()
         wanted = name.strip().lower()
@@ -168,7 +169,25 @@ class State:
             if wanted in (track.id, track.title.lower()):
                 return track
         known = ", ".join(t.id for t in self.roadmap.tracks)
+        starting = [t for t in self.roadmap.tracks if wanted and t.id.startswith(wanted)]
+        if len(starting) == 1:
+            return starting[0]
+        if starting:
+            raise UsageError(f"{name!r} starts {', '.join(t.id for t in starting)}; give more of the name")
         raise UsageError(f"no track named {name!r}; tracks: {known}")
+
+    def numbered_topic(self, text: str) -> str | None:
+        """The topic a bare number names: its place in the active track, as `llmpath list` numbers it.
+        None when `text` is not a number."""
+        if not text.strip().isdecimal() or not text.strip().isascii():
+            return None
+        topics = self.active_track().topic_ids()
+        number = int(text)
+        if not 1 <= number <= len(topics):
+            raise UsageError(
+                f"no topic number {number} on {self.active_track().id}; `llmpath list` numbers them 1 to {len(topics)}"
+            )
+        return topics[number - 1]
 
     def start_stage(self, track: Track) -> str | None:
         stage_id = self.settings.get(START_STAGE_PREFIX + track.id)
