@@ -104,7 +104,7 @@ def test_export_then_import_into_a_new_store_gives_the_same_state(cli, cli_json,
 def test_a_cleared_setting_stays_cleared_after_importing_an_older_export(cli, cli_json, tmp_path):
     cli("track", "use", "developer", "--from", "Part 2")
     cli("export", "-o", str(tmp_path / "old.json"))
-    cli("track", "use", "developer", "--from", "1")
+    cli("track", "use", "developer", "--from", "prerequisites")
     cli("import", str(tmp_path / "old.json"))
     assert cli_json("next")["next"][0]["stage"] == "developer-prerequisites"
 

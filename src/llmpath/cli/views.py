@@ -11,7 +11,11 @@ from ..roadmap.schema import Stage, Track
 from .common import JSON_OPTION, TRACK_OPTION, handle_errors, print_json, state_of, today
 
 STAGE_OPTION = typer.Option(
-    None, "--stage", "-s", metavar="STAGE", help="Only this stage: its id, number on the track, or title."
+    None,
+    "--stage",
+    "-s",
+    metavar="STAGE",
+    help="Only this stage: its id, its title, or its number as the roadmap numbers its parts (2: Part 2).",
 )
 STATUS_OPTION = typer.Option(
     None,

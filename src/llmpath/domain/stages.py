@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from ..errors import UsageError
 from ..roadmap.schema import Stage, Track
 from .matcher import normalize
+
+PART = re.compile(r"part\s+(\d+)\b", re.IGNORECASE)
 
 
 def find_stage(track: Track, query: str) -> Stage:
@@ -13,8 +17,14 @@ def find_stage(track: Track, query: str) -> Stage:
     for point in track.entry_points:
         if wanted == point.id:
             wanted = point.stage
-    if wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= len(track.stages):
-        return track.stages[int(wanted) - 1]
+    if wanted.isascii() and wanted.isdigit():
+        # A number counts as the source counts its parts: `2` is "Part 2" where the stages are
+        # numbered that way (after unnumbered prerequisites), and the second stage otherwise.
+        numbered = [s for s in track.stages if PART.match(s.title) and int(PART.match(s.title)[1]) == int(wanted)]
+        if len(numbered) == 1:
+            return numbered[0]
+        if 1 <= int(wanted) <= len(track.stages):
+            return track.stages[int(wanted) - 1]
     key = normalize(query)
     for candidates in (
         [s for s in track.stages if s.id == wanted or normalize(s.title) == key],
