@@ -353,3 +353,10 @@ def test_a_bare_number_names_that_topic_of_the_list_and_a_track_its_start(cli, c
     assert message == f"error: no topic number 999 on developer; `llmpath list` numbers them 1 to {len(listed)}\n"
     assert cli_json("progress", "--track", "res")["track"] == "researcher"
     assert "no track named 'zzz'" in cli("progress", "--track", "zzz", code=2).stderr
+
+
+def test_progress_bars_read_without_colour_an_empty_one_included(cli):
+    cli("done", "programming-foundations")
+    lines = {line.split()[0]: line for line in cli("progress").stdout.splitlines() if line.strip()}
+    assert "█" in lines["Prerequisites"] and "░" in lines["Prerequisites"]
+    assert "░" * 20 in lines["Part"] and "█" not in lines["Part"]  # 0%: visibly empty

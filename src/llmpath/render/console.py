@@ -57,6 +57,16 @@ def mark(status: str) -> Text:
     return Text(symbol, style=style)
 
 
+def bar(completed: float, total: float, width: int) -> Text:
+    """A progress bar that reads without colour: █ for what is done, ░ for what is not. A part that
+    is there never vanishes in rounding: 1 of 135 shows one cell, 134 of 135 leaves one."""
+    share = min(max(completed / total, 0.0), 1.0) if total > 0 else 1.0
+    cells = round(share * width)
+    if 0 < share < 1:
+        cells = min(max(cells, 1), width - 1)
+    return Text.assemble(("█" * cells, "green"), ("░" * (width - cells), "dim"))
+
+
 def status_text(status: str) -> Text:
     return Text(STATUS_WORDS[status], style=MARKS[status][1])
 

@@ -8,14 +8,13 @@ from datetime import timedelta
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
-from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
 from ..domain.papers import Read, WeekView
 from ..domain.state import State
 from ..roadmap.schema import Paper
-from .console import bullet_list, dated_notes
+from .console import bar, bullet_list, dated_notes
 
 BAR_CELLS = 24  # the widest bar: beside its week and count, it fits a 60-column terminal
 
@@ -69,7 +68,7 @@ def render_week(console: Console, state: State, view: WeekView) -> None:
     else:
         status.append("  not met", style="red")
     line = Table.grid(padding=(0, 1, 0, 0))
-    line.add_row("Target", ProgressBar(total=tally.target, completed=min(tally.count, tally.target), width=20), status)
+    line.add_row("Target", bar(min(tally.count, tally.target), tally.target, 20), status)
     console.print(line)
     weeks = "week" if view.streak == 1 else "weeks"
     console.print(f"Streak: {view.streak} {weeks} in a row meeting the target")

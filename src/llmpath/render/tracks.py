@@ -6,7 +6,6 @@ import textwrap
 
 from rich import box
 from rich.console import Console, RenderableType
-from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -15,7 +14,7 @@ from ..domain.progress import Tally, TrackProgress, tally
 from ..domain.state import State
 from ..domain.summary import Summary
 from ..roadmap.schema import Stage, Track
-from .console import mark
+from .console import bar, mark
 
 LIST_POSITION_WIDTH = 7
 LIST_ID_WIDTH = 38
@@ -98,7 +97,7 @@ def bar_row(table: Table, label: RenderableType, tally: Tally) -> None:
     counted = max(tally.total - tally.skipped, 0)
     table.add_row(
         label,
-        ProgressBar(total=counted or 1, completed=tally.done if counted else 1, width=20),
+        bar(tally.done if counted else 1, counted or 1, 20),
         f"{tally.percent:g}%",
         counts(tally),
     )
@@ -157,8 +156,8 @@ def render_tracks(console: Console, rows: list[tuple[Track, Tally, bool]]) -> No
     table.add_column("progress", width=12)
     table.add_column("done", justify="right")
     for track, track_tally, active in rows:
-        bar = ProgressBar(total=100, completed=track_tally.percent, width=12)
-        table.add_row("*" if active else "", track.id, track.title, bar, counts(track_tally))
+        track_bar = bar(track_tally.percent, 100, 12)
+        table.add_row("*" if active else "", track.id, track.title, track_bar, counts(track_tally))
     console.print(table)
     console.print(Text("* active track · switch with: llmpath track use NAME", style="dim"))
 
