@@ -360,3 +360,36 @@ def test_progress_bars_read_without_colour_an_empty_one_included(cli):
     lines = {line.split()[0]: line for line in cli("progress").stdout.splitlines() if line.strip()}
     assert "█" in lines["Prerequisites"] and "░" in lines["Prerequisites"]
     assert "░" * 20 in lines["Part"] and "█" not in lines["Part"]  # 0%: visibly empty
+
+
+def test_an_error_wraps_to_the_terminal_and_stays_one_line_for_a_pipe(llmpath_home, tmp_path):
+    """In a terminal, an error is wrapped to its width, long words (paths) kept whole; piped, it is
+    one line, as scripts read it."""
+    import pty
+    import subprocess
+    import sys
+
+    args = [sys.executable, "-m", "llmpath", "done", "no-such-topic-anywhere-in-this-roadmap-at-all"]
+    env = os.environ | {"COLUMNS": "40", "LINES": "24"}
+    piped = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+    assert piped.returncode == 2 and piped.stderr.count("\n") == 1
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.Popen(args, env=env, stdin=follower, stdout=follower, stderr=follower)
+        os.close(follower)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            output += chunk
+        assert process.wait(timeout=60) == 2
+    finally:
+        os.close(leader)
+    lines = [line for line in output.decode().replace("\r", "").splitlines() if line.strip()]
+    assert lines[0].startswith("error: ") and len(lines) > 1
+    assert all(len(line) <= 40 or " " not in line.strip() for line in lines), lines
+    assert all(line.startswith("  ") for line in lines[1:])

@@ -39,6 +39,21 @@ def state_of(ctx: typer.Context) -> State:
     return access.read_state(paths_of(ctx))  # closed when the command ends (handle_errors)
 
 
+def for_the_terminal(message: str) -> str:
+    """A message wrapped to the width of the terminal it goes to, continuation lines indented;
+    left whole for a pipe or a file, where one line per message is what a script reads."""
+    if not sys.stderr.isatty():
+        return message
+    import shutil
+    import textwrap
+
+    width = max(shutil.get_terminal_size().columns, 40)
+    return "\n".join(
+        textwrap.fill(line, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False)
+        for line in message.splitlines()
+    )
+
+
 def handle_errors(command: F) -> F:
     """Print a user-caused problem as one line on stderr and exit with its code, no traceback;
     and, however the command ends, close the store connections it read through."""
@@ -49,7 +64,7 @@ def handle_errors(command: F) -> F:
             return command(*args, **kwargs)
         except LlmpathError as error:
             # Messages quote names and text that came from files, the store or other people.
-            typer.echo(visible(f"error: {error}", newlines=True), err=True)
+            typer.echo(for_the_terminal(visible(f"error: {error}", newlines=True)), err=True)
             raise typer.Exit(error.exit_code) from None
         finally:
             readmodel = sys.modules.get("llmpath.app.readmodel")  # loaded only if the command read the store
