@@ -36,6 +36,22 @@ def llmpath_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "llmpath"]
 
 
+BARE_TABLE = "bare typer + rich table"
+
+
+def read_commands(llmpath: Sequence[str]) -> dict[str, list[str]]:
+    """The read commands every bench times, with their reference first: a bare Typer command
+    printing a Rich table."""
+    return {
+        BARE_TABLE: [sys.executable, str(BENCH_DIR / "bare_typer_table.py")],
+        "llmpath next": [*llmpath, "next"],
+        "llmpath progress": [*llmpath, "progress"],
+        "llmpath list": [*llmpath, "list"],
+        "llmpath roadmap": [*llmpath, "roadmap"],
+        "llmpath show": [*llmpath, "show", "transformer-positional-encoding"],
+    }
+
+
 def seed(llmpath: Sequence[str], env: dict[str, str]) -> None:
     """Some progress and a paper this week, so that the badge has something to show."""
     for args in (["done", "math-foundations"], ["papers", "log", "lora"]):

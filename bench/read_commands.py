@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import BENCH_DIR, alternate, environment, llmpath_command, report
+from common import BARE_TABLE, alternate, environment, llmpath_command, read_commands, report
 
 READ_GOAL = 1.3
 
@@ -32,15 +32,7 @@ def main() -> None:
         subprocess.run(
             [*llmpath, "start", "nn-foundations-learning-algorithms"], env=env, check=True, stdout=subprocess.DEVNULL
         )
-        reads = {
-            "bare typer + rich table": [sys.executable, str(BENCH_DIR / "bare_typer_table.py")],
-            "llmpath next": [*llmpath, "next"],
-            "llmpath progress": [*llmpath, "progress"],
-            "llmpath list": [*llmpath, "list"],
-            "llmpath roadmap": [*llmpath, "roadmap"],
-            "llmpath show": [*llmpath, "show", "transformer-positional-encoding"],
-        }
-        report("Read commands", alternate(reads, env, rounds), "bare typer + rich table", READ_GOAL)
+        report("Read commands", alternate(read_commands(llmpath), env, rounds), BARE_TABLE, READ_GOAL)
         # `done` then `undo` alternately, so every `done` really writes.
         writes = {
             "import typer, rich, sqlmodel": [sys.executable, "-c", "import typer, rich, sqlmodel"],

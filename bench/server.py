@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
-from common import BENCH_DIR, alternate, environment, llmpath_command, report
+from common import BARE_TABLE, alternate, environment, llmpath_command, read_commands, report
 
 LEARNERS = 50
 
@@ -57,15 +57,7 @@ def main() -> None:
                 run(llmpath, learner, "papers", "log", "lora")
             env = learner  # the last learner: reads and writes as a learner does
             run(llmpath, env, "start", "nn-foundations-learning-algorithms")
-            reads = {
-                "bare typer + rich table": [sys.executable, str(BENCH_DIR / "bare_typer_table.py")],
-                "llmpath next": [*llmpath, "next"],
-                "llmpath progress": [*llmpath, "progress"],
-                "llmpath list": [*llmpath, "list"],
-                "llmpath roadmap": [*llmpath, "roadmap"],
-                "llmpath show": [*llmpath, "show", "transformer-positional-encoding"],
-            }
-            report("Read commands on PostgreSQL", alternate(reads, env, rounds), "bare typer + rich table", 2.0)
+            report("Read commands on PostgreSQL", alternate(read_commands(llmpath), env, rounds), BARE_TABLE, 2.0)
             writes = {
                 "import typer, rich, sqlmodel, psycopg": [
                     sys.executable,

@@ -3,7 +3,9 @@ that several tests use; and an export made elsewhere."""
 
 import copy
 import json
+import sqlite3
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import yaml
 
@@ -143,3 +145,18 @@ def views(cli_json):
         "week": {k: week[k] for k in ("monday", "count", "target")},
         "active": cli_json("track")["active"],
     }
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def older_store(home, fixture):
+    """A store as an older release left it (tests/fixtures/store-NNNN.sql), in `home`; its path."""
+    home.mkdir(parents=True, exist_ok=True)
+    database = home / "llmpath.db"
+    connection = sqlite3.connect(database)
+    try:
+        connection.executescript((FIXTURES / fixture).read_text())
+    finally:
+        connection.close()
+    return database

@@ -12,15 +12,14 @@ import sqlite3
 import stat
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+import samples
 from processes import run_badge
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="FIFOs, device nodes and file modes are POSIX")
 
-FIXTURES = Path(__file__).parent / "fixtures"
 TIMEOUT = 60  # seconds; each command here takes well under one
 
 
@@ -195,11 +194,7 @@ def test_a_new_store_is_readable_by_its_owner_only(cli, llmpath_home):
 
 
 def test_a_migration_backup_is_private_and_an_existing_store_keeps_its_mode(cli, llmpath_home):
-    llmpath_home.mkdir(parents=True)
-    database = llmpath_home / "llmpath.db"
-    with sqlite3.connect(database) as conn:
-        conn.executescript((FIXTURES / "store-0001.sql").read_text())
-    conn.close()
+    database = samples.older_store(llmpath_home, "store-0001.sql")
     database.chmod(0o644)
     cli("progress")
     (backup,) = llmpath_home.glob("llmpath.db.pre-migration-*.bak")

@@ -2,16 +2,14 @@
 the same, column for column and index for index, and the SQLModel tables describe it."""
 
 import sqlite3
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
+import samples
 from llmpath.store import migrations, queries
 from llmpath.store.tables import StatusEvent  # noqa: F401  (registers every table on SQLModel.metadata)
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 SCHEMA = {
     "change": {
@@ -221,10 +219,7 @@ def test_a_fresh_store_has_exactly_the_pinned_schema(cli, llmpath_home):
 
 @pytest.mark.parametrize("fixture", ["store-0001.sql", "store-0004.sql", "store-0006.sql"])
 def test_an_upgraded_store_has_exactly_the_pinned_schema(cli, llmpath_home, fixture):
-    llmpath_home.mkdir(parents=True)
-    with sqlite3.connect(llmpath_home / "llmpath.db") as connection:
-        connection.executescript((FIXTURES / fixture).read_text())
-    connection.close()
+    samples.older_store(llmpath_home, fixture)
     cli("next")
     assert describe(llmpath_home / "llmpath.db") == SCHEMA
 

@@ -8,7 +8,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
@@ -17,8 +16,6 @@ import samples
 from llmpath.store import migrations
 
 pytestmark = pytest.mark.stores
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture
@@ -221,10 +218,7 @@ def test_an_old_schema_store_is_upgraded_in_place_after_a_backup(cli, cli_json, 
 
 @pytest.mark.sqlite_only  # the SQLite file itself, or a fixture of one
 def test_a_store_from_the_first_schema_is_upgraded_and_keeps_every_record(cli, cli_json, llmpath_home):
-    llmpath_home.mkdir(parents=True)
-    with sqlite3.connect(llmpath_home / "llmpath.db") as conn:
-        conn.executescript((FIXTURES / "store-0001.sql").read_text())
-    conn.close()
+    samples.older_store(llmpath_home, "store-0001.sql")
     data = cli_json("progress")
     assert data["track"] == "complete" and data["done"] == 1  # math done; classical ML was undone
     history = cli_json("show", "math-foundations")["history"]
@@ -241,10 +235,7 @@ def test_a_store_from_the_first_schema_is_upgraded_and_keeps_every_record(cli, c
 
 @pytest.mark.sqlite_only  # the SQLite file itself, or a fixture of one
 def test_an_upgrade_from_the_last_schema_keeps_every_record(cli, cli_json, llmpath_home):
-    llmpath_home.mkdir(parents=True)
-    with sqlite3.connect(llmpath_home / "llmpath.db") as conn:
-        conn.executescript((FIXTURES / "store-0004.sql").read_text())
-    conn.close()
+    samples.older_store(llmpath_home, "store-0004.sql")
     assert recorded_statuses(cli_json) == {
         "programming-foundations": "done",
         "math-foundations": "done",
@@ -263,9 +254,7 @@ def test_an_upgrade_from_the_last_schema_keeps_every_record(cli, cli_json, llmpa
 
 @pytest.mark.sqlite_only  # the SQLite file itself, or a fixture of one
 def test_an_upgrade_from_the_read_model_schema_keeps_every_record_and_its_place(cli, cli_json, llmpath_home):
-    llmpath_home.mkdir(parents=True)
-    with sqlite3.connect(llmpath_home / "llmpath.db") as conn:
-        conn.executescript((FIXTURES / "store-0006.sql").read_text())
+    with sqlite3.connect(samples.older_store(llmpath_home, "store-0006.sql")) as conn:
         stored = {
             "changes": conn.execute("SELECT uid FROM change ORDER BY id").fetchall(),
             "status_events": conn.execute("SELECT uid FROM status_event ORDER BY id").fetchall(),

@@ -100,17 +100,10 @@ def _prepare(paths: Paths) -> None:
 def refresh_badge(paths: Paths) -> None:
     """Rewrite the badge file from the store: what `llmpath badge --refresh` does, in the background,
     for a server's store, whose other machines' changes no local command saw."""
-    from datetime import UTC, datetime
-
-    from ..domain.badge import badge_fields
-    from ..domain.dates import local_day
-    from .caches import write_badge
+    from .caches import cache_unless_busy, fields_now
 
     state = read_state(paths)
     try:
-        with held_lock(paths.cache_lock, wait=False):  # a writer holding it writes the file itself
-            write_badge(paths, badge_fields(state, local_day(datetime.now(UTC))), readmodel.generation_of(state))
-    except OSError:
-        pass  # busy, or a read-only data directory: the next command writes it
+        cache_unless_busy(paths, fields_now(state), readmodel.generation_of(state))
     finally:
         readmodel.close_reads()

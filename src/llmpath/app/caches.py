@@ -6,6 +6,7 @@ This module imports no SQLAlchemy, so the prompt's slow path (llmpath.badge) use
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,10 +38,13 @@ def after_write(paths: Paths) -> State:
     """Called after a commit, under the cache lock: the state as every read now sees it, and the
     badge file made from it, stamped with its generation."""
     state = readmodel.try_open(paths)
-    if state is None:  # under the lock, just brought up to date: only a damaged file gets here
-        raise StoreError(f"cannot read {paths.database} after writing it; run `llmpath doctor` to see why")
+    if state is None:  # under the lock, just brought up to date: only a damaged store gets here
+        from ..store.database import database_of
+
+        label = database_of(paths).label
+        raise StoreError(f"cannot read {label} after writing it; run `llmpath doctor` to see why")
     try:
-        write_badge(paths, badge_fields(state, local_day(datetime.now(UTC))), readmodel.generation_of(state))
+        write_badge(paths, fields_now(state), readmodel.generation_of(state))
     except OSError as error:
         # The change is committed; only the prompt's fast path suffers. Say so rather than fail.
         print(
@@ -59,14 +63,25 @@ def badge_for_prompt(paths: Paths) -> dict[str, str] | None:
         return None
     try:
         generation = readmodel.generation_of(state)
-        fields = badge_fields(state, local_day(datetime.now(UTC)))
+        fields = fields_now(state)
     finally:
         readmodel.close(state)
+    cache_unless_busy(paths, fields, generation, lambda: queries.stored_generation(str(paths.database)) == generation)
+    return {**{name: str(value) for name, value in fields.items()}, "generation": str(generation)}
+
+
+def fields_now(state: State) -> dict[str, Any]:
+    return badge_fields(state, local_day(datetime.now(UTC)))
+
+
+def cache_unless_busy(
+    paths: Paths, fields: dict[str, Any], generation: int, current: Callable[[], bool] = lambda: True
+) -> None:
+    """Write the badge file without waiting, if the store is still `current`: a writer holding the
+    lock writes the file itself, and a read-only data directory leaves the badge uncached."""
     try:
-        # Never wait at a prompt: a writer holding the lock writes the file itself.
         with held_lock(paths.cache_lock, wait=False):
-            if queries.stored_generation(str(paths.database)) == generation:
+            if current():
                 write_badge(paths, fields, generation)
     except OSError:
-        pass  # busy, or a read-only data directory: the badge is shown, just not cached
-    return {**{name: str(value) for name, value in fields.items()}, "generation": str(generation)}
+        pass

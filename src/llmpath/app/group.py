@@ -56,8 +56,7 @@ def add(paths: Paths, name: str, instructor: bool) -> str:
             raise UsageError("this database has no study group yet; run `llmpath group init` first")
         if group.role_exists(connection, name):
             raise UsageError(f"a database user named {name!r} exists already; choose another name")
-        verifier = connection.raw.pgconn.encrypt_password(password.encode(), name.encode(), b"scram-sha-256")
-        group.add_learner(connection, name, verifier.decode("ascii"), instructor)
+        group.add_learner(connection, name, password, instructor)
     parts = urlsplit(paths.database_url or "")
     host = parts.netloc.rsplit("@", 1)[-1]
     return urlunsplit((parts.scheme, f"{name}:{password}@{host}", parts.path, parts.query, ""))

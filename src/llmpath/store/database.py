@@ -143,20 +143,25 @@ class PostgresDatabase:
         return connect(self.url)
 
     def begin_reading(self) -> Any:
-        connection = self._connect()
-        with self.errors():
-            connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        return connection
+        return self._begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
     def begin_writing(self) -> Any:
         from .postgres import WRITE_LOCK
 
+        # One learner's writers one at a time, from every machine: each decides on the state the
+        # one before committed. Other learners' writes never wait on it.
+        return self._begin("BEGIN", ("SELECT pg_advisory_xact_lock(?, hashtext(current_user))", (WRITE_LOCK,)))
+
+    def _begin(self, begin: str, *then: tuple[str, tuple[Any, ...]]) -> Any:
         connection = self._connect()
-        with self.errors():
-            connection.execute("BEGIN")
-            # One learner's writers one at a time, from every machine: each decides on the state
-            # the one before committed. Other learners' writes never wait on it.
-            connection.execute("SELECT pg_advisory_xact_lock(?, hashtext(current_user))", (WRITE_LOCK,))
+        try:
+            with self.errors():
+                connection.execute(begin)
+                for sql, params in then:
+                    connection.execute(sql, params)
+        except BaseException:
+            connection.close()
+            raise
         return connection
 
     def commit(self, connection: Any) -> None:

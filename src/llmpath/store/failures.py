@@ -6,9 +6,10 @@ Standard library only: the read path and the daily writes use it without SQLAlch
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 
 from ..errors import DamagedStoreError, InternalError, LlmpathError, StoreError
 
@@ -16,21 +17,25 @@ RECOVERY_HINT = "it is left untouched; move it aside (or set LLMPATH_HOME to ano
 
 
 @contextmanager
-def database_errors(database: Path) -> Iterator[None]:
-    """Turn any SQLite error, raw or wrapped by SQLAlchemy, into one line saying what to do.
+def driver_errors(driver_error: type[Exception], translate: Callable[[Any], LlmpathError]) -> Iterator[None]:
+    """Turn the database driver's errors, raw or wrapped by SQLAlchemy, into `translate`'s one line.
 
-    The one place that tells SQLite's errors apart, and by their result code: the message text
-    differs between SQLite versions.
+    SQLAlchemy wraps the driver's error (as .orig); it is looked up by attribute, so that the
+    standard-library paths (reads, daily writes) need not import SQLAlchemy for this.
     """
     try:
         yield
     except Exception as error:
-        # SQLAlchemy wraps the driver's error (as .orig); looked up by attribute, so that the
-        # standard-library paths (reads, daily writes) need not import SQLAlchemy for this.
-        cause = error if isinstance(error, sqlite3.Error) else getattr(error, "orig", None)
-        if not isinstance(cause, sqlite3.Error):
+        cause = error if isinstance(error, driver_error) else getattr(error, "orig", None)
+        if not isinstance(cause, driver_error):
             raise
-        raise _translate(cause, database) from None
+        raise translate(cause) from None
+
+
+def database_errors(database: Path) -> AbstractContextManager[None]:
+    """SQLite's errors in one line saying what to do: the one place that tells them apart, by
+    their result code (the message text differs between SQLite versions)."""
+    return driver_errors(sqlite3.Error, lambda error: _translate(error, database))
 
 
 def _translate(error: BaseException, database: Path) -> LlmpathError:

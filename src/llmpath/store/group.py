@@ -149,11 +149,15 @@ def policies(connection: Any) -> dict[str, set[str]]:
     return found
 
 
-def add_learner(connection: Any, name: str, verifier: str, instructor: bool) -> None:
-    """A login for a new learner, its password given as a SCRAM verifier (never in clear text)."""
+def add_learner(connection: Any, name: str, password: str, instructor: bool) -> None:
+    """A login for a new learner. The server is sent only a SCRAM verifier of the password, made
+    here (libpq's PQencryptPasswordConn): the password itself never reaches its logs."""
     role = roles(connection)
-    password = verifier.replace("'", "''")  # a SCRAM verifier holds none; quoted all the same
-    connection.execute(f"CREATE ROLE {quoted(name)} LOGIN PASSWORD '{password}' IN ROLE {quoted(role['learner'])}")
+    verifier = connection.raw.pgconn.encrypt_password(password.encode(), name.encode(), b"scram-sha-256")
+    quoted_verifier = verifier.decode("ascii").replace("'", "''")  # a verifier holds no quote; quoted all the same
+    connection.execute(
+        f"CREATE ROLE {quoted(name)} LOGIN PASSWORD '{quoted_verifier}' IN ROLE {quoted(role['learner'])}"
+    )
     if instructor:
         connection.execute(f"GRANT {quoted(role['instructor'])} TO {quoted(name)}")
 

@@ -8,12 +8,13 @@ marked place. Every session runs in UTC, so stored times mean the same on every 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import InternalError, LlmpathError, StoreError
+from .failures import driver_errors
 
 # Seconds to wait for the server before giving up, unless the URL says (connect_timeout=N).
 CONNECT_TIMEOUT = 5
@@ -69,7 +70,9 @@ class Connection:
         return sql.replace("%", "%%").replace("?", "%s")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self.raw.execute(self._sql(sql), params or None)
+        # Without parameters psycopg sends the text as it is: placeholders are translated, and a
+        # literal % escaped, only when there are parameters.
+        return self.raw.execute(self._sql(sql), params) if params else self.raw.execute(sql)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         rows = list(rows)
@@ -107,18 +110,11 @@ def engine(url: str) -> Any:
     )
 
 
-@contextmanager
-def server_errors(url: str) -> Iterator[None]:
-    """Turn psycopg's errors, raw or wrapped by SQLAlchemy, into one line naming the server."""
+def server_errors(url: str) -> AbstractContextManager[None]:
+    """psycopg's errors, raw or wrapped by SQLAlchemy, in one line naming the server."""
     import psycopg
 
-    try:
-        yield
-    except Exception as error:
-        cause = error if isinstance(error, psycopg.Error) else getattr(error, "orig", None)
-        if not isinstance(cause, psycopg.Error):
-            raise
-        raise translate(cause, url) from None
+    return driver_errors(psycopg.Error, lambda error: translate(error, url))
 
 
 # SQLSTATE classes and codes, as PostgreSQL documents them (Appendix A).
