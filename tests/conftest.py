@@ -171,7 +171,8 @@ def store_sql(store, llmpath_home):
         import psycopg
 
         with psycopg.connect(os.environ["LLMPATH_DATABASE_URL"]) as connection:
-            return [tuple(row) for row in connection.execute(sql.replace("?", "%s"), params or None).fetchall()]
+            cursor = connection.execute(sql.replace("?", "%s"), params or None)
+            return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
 
     return run
 

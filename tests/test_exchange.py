@@ -45,7 +45,7 @@ def test_export_holds_everything_recorded(cli):
     cli("papers", "target", "4")
     cli("track", "use", "specialist")
     data = export(cli)
-    assert data["format"] == "llmpath-export" and data["version"] == 2
+    assert data["format"] == "llmpath-export" and data["version"] == 3
     kinds = [c["kind"] for c in data["changes"]]
     assert kinds == ["sync", "status", "undo", "paper_read", "paper_target", "setting"]
     undo = data["changes"][2]
@@ -92,7 +92,7 @@ def test_export_then_import_into_a_new_store_gives_the_same_state(cli, cli_json,
     before = (statuses(cli_json), cli_json("papers", "--week"), cli_json("next")["next"][0]["id"])
     backup = tmp_path / "backup.json"
     cli("export", "-o", str(backup))
-    assert json.loads(backup.read_text())["version"] == 2
+    assert json.loads(backup.read_text())["version"] == 3
 
     another_store("elsewhere")
     cli("import", str(backup))

@@ -16,8 +16,8 @@ from processes import finish, spawn
 pytestmark = pytest.mark.server_only
 
 OWNED_TABLES = (
-    "change", "status_event", "paper_read", "paper_target", "setting_change", "own_paper", "taken_back",
-    "topic_status", "learner",
+    "change", "status_event", "paper_read", "paper_target", "setting_change", "own_paper", "read_correction",
+    "topic_note", "topic_link", "taken_back", "topic_status", "learner",
 )  # fmt: skip
 
 
@@ -80,7 +80,8 @@ def test_the_cohort_shows_instructors_every_learner_and_learners_those_who_share
         "learner",
         "track",
         "percent",
-        "on",
+        "topic",
+        "topic_title",
         "done_this_week",
         "papers",
         "target",
@@ -106,6 +107,9 @@ def test_in_psql_a_learner_can_neither_read_nor_change_another_learners_records(
         as_learner(monkeypatch, tmp_path, group[name], name)
         cli("done", "math-foundations", "--note", f"{name} secret")
         cli("papers", "log", "--new", f"{name} own paper", "--note", f"{name} reading")
+        cli("papers", "log", f"{name} own paper", "--pass", "2")  # a correction of that reading
+        cli("note", "math-foundations", f"{name} private note")
+        cli("link", "math-foundations", f"https://example.org/{name}")
         cli("papers", "target", "3")
         cli("group", "share", "on")
     ada, bob_login = group["ada"], group["bob"].split("//")[1].split(":")[0]
@@ -244,3 +248,24 @@ def test_each_shells_prompt_asks_for_a_refresh_at_most_once_a_minute(shell, tmp_
     script.write_text(code)
     subprocess.run(args, env=env, timeout=60, check=True, capture_output=True)
     assert not log.exists()
+
+
+def test_a_group_set_up_before_an_upgrade_keeps_every_new_table_private(cli, store_sql):
+    """A store upgraded past 0008 on a server whose group is set up: the tables the upgrade makes
+    get the group's row-level security in the same migration, not at the next `group init`."""
+    cli("group", "init")
+    store_sql(  # back to 0008, as an older llmpath left it
+        "DROP TABLE read_correction, topic_note, topic_link;"
+        " DROP INDEX ix_paper_read_counted;"
+        " CREATE INDEX ix_paper_read_paper_id_change_id_read_on ON paper_read (paper_id, change_id, read_on);"
+        " DELETE FROM migration WHERE name = '0009_notes_links_corrections'"
+    )
+    cli("next")
+    forced = dict(
+        store_sql(
+            "SELECT relname, relforcerowsecurity FROM pg_class"
+            " WHERE relname IN ('read_correction', 'topic_note', 'topic_link')"
+        )
+    )
+    assert forced == {"read_correction": True, "topic_note": True, "topic_link": True}
+    assert "BAD" not in cli("doctor").stdout

@@ -40,6 +40,12 @@ def summary(state):
         "history": {t: [(e.status, e.happened_on, e.reverted) for e in state.history(t)] for t in TOPICS},
         "settings": state.settings,
         "reads": log.read_counts(),
+        "readings": sorted(
+            (r.paper, r.read_on, r.note, r.pass_number)
+            for r in state.records.reads().between(TODAY - timedelta(days=30), TODAY)
+        ),
+        "notes": {t: [n.note for n in state.records.topic_notes(t)] for t in TOPICS},
+        "links": {t: [(link.url, link.title) for link in state.records.topic_links(t)] for t in TOPICS},
         "weeks": [(w.count, w.target) for w in (log.week(monday - timedelta(weeks=k)) for k in range(3))],
         "streak": log.streak(monday, TODAY),
         "own": sorted(p.title for p in state.own_papers),
@@ -65,6 +71,10 @@ STEPS = st.one_of(
     st.tuples(st.just("status"), st.sampled_from(TOPICS), st.sampled_from(["todo", "in_progress", "done", "skipped"])),
     st.tuples(st.just("read"), st.sampled_from(["paper", "own"]), st.integers(0, 20)),
     st.tuples(st.just("target"), st.integers(1, 5), st.integers(0, 20)),
+    # a reading of that day amended with a pass (or logged with it), or removed
+    st.tuples(st.just("amend"), st.integers(1, 3), st.integers(0, 3)),
+    st.tuples(st.just("unlog"), st.sampled_from([None, 0, 1, 2]), st.just(0)),
+    st.tuples(st.sampled_from(["note", "link"]), st.sampled_from(TOPICS), st.integers(0, 2)),
     st.tuples(st.just("track"), st.sampled_from([None, "main", "levels"]), st.just(0)),
     st.tuples(st.just("undo"), st.just(None), st.just(0)),
     st.tuples(st.just("reimport"), st.just(None), st.just(0)),
@@ -81,6 +91,14 @@ def apply(paths, step, exported):
             changes.log_read(paths, paper, title, TODAY - timedelta(days=days), None, None)
         elif kind == "target":
             changes.set_target(paths, what, TODAY - timedelta(days=days))
+        elif kind == "amend":
+            changes.log_read(paths, "paper", None, TODAY - timedelta(days=days), f"pass {what}", what)
+        elif kind == "unlog":
+            changes.unlog_read(paths, "paper", None if what is None else TODAY - timedelta(days=what))
+        elif kind == "note":
+            changes.record_status(paths, [what], "todo", TODAY - timedelta(days=days), f"note {days}")
+        elif kind == "link":
+            changes.add_link(paths, what, f"https://example.org/{days}", f"title {days}" if days else None)
         elif kind == "track":
             changes.set_settings(paths, {"active_track": what}, f"track {what}")
         elif kind == "undo":
@@ -220,8 +238,8 @@ def test_a_change_linking_to_itself_never_holds_up_undo(recorded, llmpath_home):
 
 
 def test_damaged_readings_are_left_out_of_counts_too(cli, cli_json, llmpath_home):
-    for _ in range(3):
-        cli("papers", "log", "bert")
+    for day in ("2026-11-01", "2026-11-02", "2026-11-03"):
+        cli("papers", "log", "bert", "--on", day)
     edit_store(
         llmpath_home / "llmpath.db",
         "UPDATE paper_read SET read_on = '0000' WHERE id = 1",

@@ -2,12 +2,15 @@
 
     {
       "format": "llmpath-export",        always this string
-      "version": 2,                      this layout; a later llmpath reads every earlier version
+      "version": 3,                      this layout; a later llmpath reads every earlier version
       "exported_at": "2026-11-25T08:00:00+00:00",
       "llmpath": "0.1.0",                the version that wrote the file
       "changes":         [{"uid", "kind", "summary", "at", "reverts", "imported_by"}],
       "status_events":   [{"uid", "change", "topic", "status", "on", "at", "note"}],
       "paper_reads":     [{"uid", "change", "paper", "on", "at", "note", "pass"}],
+      "read_corrections":[{"uid", "change", "read", "withdrawn", "note", "pass", "at"}],
+      "topic_notes":     [{"uid", "change", "topic", "note", "on", "at"}],
+      "topic_links":     [{"uid", "change", "topic", "url", "title", "at"}],
       "own_papers":      [{"id", "change", "title", "created_at"}],
       "paper_targets":   [{"uid", "change", "target", "on", "at"}],
       "setting_changes": [{"change", "key", "value"}]
@@ -16,15 +19,18 @@
 `changes` is the history, oldest first: one entry per command that changed something. Every
 record names the change that made it by that change's uid; an undo names the change it reverts in
 `reverts`, and a change that came with an import names that import in `imported_by`. `kind` is
-status, paper_read, paper_target, setting, import, sync or undo; `status` is todo, in_progress,
-done or skipped; `on` is the learner's local date (YYYY-MM-DD); `at` and the other times are ISO
+status, paper_read, paper_target, setting, note, link, read_correction, import, sync or undo;
+`status` is todo, in_progress, done or skipped; a read correction names the reading it removes
+(`withdrawn`) or amends (the `note` and `pass` given, null where unchanged) by its uid; a link's
+`url` is http, https or file; `on` is the learner's local date (YYYY-MM-DD); `at` and the other times are ISO
 8601 with a UTC offset; `pass` is 1, 2, 3 or null; a setting's empty value means it was cleared.
 These are the names the store's tables and the read path use too.
 
 Importing merges by uid: a change already in the store is skipped, so importing twice equals
 importing once. The new changes join the end of the history as one import, which `llmpath undo`
-takes back as a whole. Version 1 files (status events grouped by "batch", "undos" naming a batch,
-"settings" with their times) still import: each batch, read, target and setting becomes a change.
+takes back as a whole. Version 2 files (without corrections, notes and links) still import, and so do version 1 files
+(status events grouped by "batch", "undos" naming a batch, "settings" with their times): each
+batch, read, target and setting becomes a change.
 
 A file to import is not trusted: it is refused whole, naming the first problem, when it is not
 JSON (or is JSON that Python cannot hold: nesting a thousand deep, numbers of thousands of digits,
@@ -52,10 +58,10 @@ from .domain.history import (
 from .domain.papers import MAX_TARGET, MIN_TARGET
 from .domain.state import STATUSES
 from .errors import UsageError
-from .safetext import MAX_ID, MAX_NOTE, MAX_TITLE, unsafe
+from .safetext import MAX_ID, MAX_NOTE, MAX_TITLE, link_problem, unsafe
 
 FORMAT_NAME = "llmpath-export"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 # The longest text each kind of field may hold, in characters: as when typed or read from a roadmap.
 # A setting's key is a prefix and an id (start_stage:developer); its value, an id or empty.
@@ -122,6 +128,20 @@ LAYOUTS: dict[int, dict[str, dict[str, str]]] = {
         "setting_changes": {"change": "id", "key": "key", "value": "setting"},
     },
 }
+LAYOUTS[3] = {
+    **LAYOUTS[2],
+    "read_corrections": {
+        "uid": "id",
+        "change": "id",
+        "read": "id",
+        "withdrawn": "flag",
+        "note": "note?",
+        "pass": "pass?",
+        "at": "time",
+    },
+    "topic_notes": {"uid": "id", "change": "id", "topic": "id", "note": "note", "on": "date", "at": "time"},
+    "topic_links": {"uid": "id", "change": "id", "topic": "id", "url": "url", "title": "title?", "at": "time"},
+}
 SECTIONS = LAYOUTS[FORMAT_VERSION]
 # The field that identifies a record: a file may not hold two records with the same one.
 KEYS = {"own_papers": "id", "settings": "key", "setting_changes": None}
@@ -172,6 +192,15 @@ def _check_value(kind: str, value: Any) -> None:
             moment.astimezone(UTC)
         except OverflowError:
             raise _Bad("is outside the range of times") from None
+    elif kind == "flag":
+        if not isinstance(value, bool):
+            raise _Bad("expected true or false")
+    elif kind == "url":
+        if not isinstance(value, str):
+            raise _Bad("expected a link")
+        problem = link_problem(value)
+        if problem:
+            raise _Bad(f"the link {problem}")
     elif kind == "pass":
         if value not in (1, 2, 3) or not isinstance(value, int) or isinstance(value, bool):
             raise _Bad("expected 1, 2 or 3")
@@ -254,6 +283,8 @@ def validate(data: Any) -> dict[str, list[dict[str, Any]]]:
         records[section] = [{f: e.get(f) for f in fields} for e in entries]
     if version == 1:
         records = _from_version_1(records)
+    for section in SECTIONS:  # an earlier version's file has none of the later kinds
+        records.setdefault(section, [])
     _check_references(records)
     return records
 
@@ -270,6 +301,10 @@ def _check_references(records: dict[str, list[dict[str, Any]]]) -> None:
         for i, entry in enumerate(entries if section != "changes" else ()):
             if entry["change"] not in earlier:
                 raise UsageError(f"{section}[{i}].change: {entry['change']!r} is no change of the file")
+    readings = {read["uid"] for read in records["paper_reads"]}
+    for i, correction in enumerate(records["read_corrections"]):
+        if correction["read"] not in readings:
+            raise UsageError(f"read_corrections[{i}].read: {correction['read']!r} is no reading of the file")
 
 
 def _from_version_1(old: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:

@@ -123,3 +123,31 @@ def unsafe(text: str, multiline: bool = False) -> str | None:
         return None
     char = next(c for c in kept if not is_clean(c, newlines=multiline))
     return f"contains U+{ord(char):04X}, a control or invisible character"
+
+
+LINK_SCHEMES = ("http", "https", "file")
+
+
+def link_problem(url: str) -> str | None:
+    """Why `url` may not be kept as a learner's link, or None when it may: a web address (http,
+    https) with a host, or a file:// path; whole, without blanks, controls or invisible characters."""
+    from urllib.parse import urlsplit
+
+    if len(url) > MAX_URL:
+        return f"is {len(url)} characters long; keep it to {MAX_URL}"
+    if any(c.isspace() for c in url):
+        return "contains a blank; a link is one address without spaces (encode a space as %20)"
+    problem = unsafe(url)
+    if problem:
+        return problem
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed [ of an IPv6 host
+        return "is not a valid address"
+    if parts.scheme.lower() not in LINK_SCHEMES:
+        return f"does not start with {', '.join(s + '://' for s in LINK_SCHEMES)}"
+    if parts.scheme.lower() != "file" and not parts.hostname:
+        return "names no host"
+    if parts.scheme.lower() == "file" and not parts.path:
+        return "names no file"
+    return None

@@ -8,18 +8,25 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from ..domain.history import (
+    LINK,
     NOT_UNDOABLE,
+    NOTE,
     PAPER_READ,
     PAPER_TARGET,
+    READ_CORRECTION,
     SETTING,
     STATUS,
     UNDO,
+    amend_summary,
     next_to_undo,
     read_summary,
     status_summary,
     target_summary,
+    unlog_summary,
 )
 from ..domain.history import Change as HistoryChange
+from ..domain.notes import link_summary, note_summary
+from ..domain.papers import Read, in_reading_order
 from ..domain.state import Event, State
 from ..errors import UsageError
 from ..paths import Paths
@@ -46,23 +53,65 @@ def now_stored() -> str:
     return time_to_store(datetime.now(UTC))
 
 
+@dataclass(frozen=True)
+class StatusRecorded:
+    """What a status change did: the topics given the status, and those that had it already but
+    keep the note given with it."""
+
+    changed: list[str]
+    noted: list[str]
+
+
 def record_status(
     paths: Paths, topic_ids: list[str], status: str, happened_on: date, note: str | None
-) -> tuple[list[str], State]:
-    """One change setting each topic whose status differs; returns the topics changed."""
+) -> tuple[StatusRecorded, State]:
+    """One change setting each topic whose status differs; the note given is kept as a note on
+    the topics that had the status already, rather than dropped."""
 
-    def change(connection: Any, state: State) -> list[str]:
+    def change(connection: Any, state: State) -> StatusRecorded:
         changed = [t for t in topic_ids if state.status(t) != status]
-        if not changed:
-            return changed
+        noted = [t for t in topic_ids if t not in changed] if note else []
+        if not changed and not noted:
+            return StatusRecorded([], [])
         now = now_stored()
-        change_id = queries.add_change(connection, STATUS, status_summary(status, changed), now)
+        summaries = ([status_summary(status, changed)] if changed else []) + ([note_summary(noted)] if noted else [])
+        change_id = queries.add_change(connection, STATUS if changed else NOTE, "; ".join(summaries), now)
         day = day_to_store(happened_on)
         rows = [(queries.new_uid(), change_id, topic_id, status, day, now, note) for topic_id in changed]
         queries.add_records(connection, "status_event", rows)
-        return changed
+        _add_notes(connection, change_id, noted, note, day, now)
+        return StatusRecorded(changed, noted)
 
     return write(paths, change)
+
+
+def add_note(paths: Paths, topic_ids: list[str], note: str, noted_on: date) -> State:
+    """A dated note on each topic, its status unchanged: one change."""
+
+    def change(connection: Any, _state: State) -> None:
+        now = now_stored()
+        change_id = queries.add_change(connection, NOTE, note_summary(topic_ids), now)
+        _add_notes(connection, change_id, topic_ids, note, day_to_store(noted_on), now)
+
+    return write(paths, change)[1]
+
+
+def _add_notes(connection: Any, change_id: int, topic_ids: list[str], note: str | None, day: str, now: str) -> None:
+    rows = [(queries.new_uid(), change_id, topic_id, note, day, now) for topic_id in topic_ids]
+    queries.add_records(connection, "topic_note", rows)
+
+
+def add_link(paths: Paths, topic_id: str, url: str, title: str | None) -> State:
+    """A resource of the learner's own on a topic: one change. The same address twice is refused."""
+
+    def change(connection: Any, state: State) -> None:
+        if any(link.url == url for link in state.records.topic_links(topic_id)):
+            raise UsageError(f"{topic_id} has that link already; `llmpath show {topic_id}` lists its links")
+        now = now_stored()
+        change_id = queries.add_change(connection, LINK, link_summary(topic_id, url), now)
+        queries.add_records(connection, "topic_link", [(queries.new_uid(), change_id, topic_id, url, title, now)])
+
+    return write(paths, change)[1]
 
 
 @dataclass(frozen=True)
@@ -89,24 +138,76 @@ def undo(paths: Paths) -> tuple[Undone, State]:
     return write(paths, change)
 
 
+@dataclass(frozen=True)
+class ReadLogged:
+    """What `papers log` did: the paper, and whether it logged a new reading, amended the note or
+    pass of that day's reading (`fields`), or found that day's reading as it was."""
+
+    paper: str
+    outcome: str  # logged | amended | unchanged
+    fields: tuple[str, ...] = ()
+
+
 def log_read(
     paths: Paths, paper_id: str | None, new_title: str | None, read_on: date, note: str | None, pass_number: int | None
-) -> tuple[str, State]:
-    """Record one reading of a known paper, or of a new paper of the learner's own (`new_title`)."""
+) -> tuple[ReadLogged, State]:
+    """Record one reading of a known paper, or of a new paper of the learner's own (`new_title`);
+    a paper read already that day has that reading amended instead, with the note or pass given."""
 
-    def change(connection: Any, state: State) -> str:
+    def change(connection: Any, state: State) -> ReadLogged:
+        now = now_stored()
+        if paper_id is not None:
+            that_day = [r for r in in_reading_order(state.records.reads().of_paper(paper_id)) if r.read_on == read_on]
+            if that_day:
+                return _amend(connection, that_day[-1], note, pass_number, now)
         chosen = paper_id
         if chosen is None:
             # A paper added by a change later undone keeps its id: the row is never deleted.
             taken = set(state.papers) | queries.stored_keys(connection, "own_paper")
             chosen = own_paper_id(new_title, taken)
-        now = now_stored()
         change_id = queries.add_change(connection, PAPER_READ, read_summary(chosen), now)
         if paper_id is None:
             queries.add_records(connection, "own_paper", [(chosen, change_id, new_title, now)])
         read = (queries.new_uid(), change_id, chosen, day_to_store(read_on), now, note, pass_number)
         queries.add_records(connection, "paper_read", [read])
-        return chosen
+        return ReadLogged(chosen, "logged")
+
+    return write(paths, change)
+
+
+def _amend(connection: Any, read: Read, note: str | None, pass_number: int | None, now: str) -> ReadLogged:
+    """That day's reading with the note or pass given, when they differ from what it has."""
+    fields = tuple(
+        name for name, given, held in (("note", note, read.note), ("pass", pass_number, read.pass_number))
+        if given is not None and given != held
+    )  # fmt: skip
+    if not fields:
+        return ReadLogged(read.paper, "unchanged")
+    change_id = queries.add_change(connection, READ_CORRECTION, amend_summary(read.paper, read.read_on, fields), now)
+    row = (queries.new_uid(), change_id, read.uid, False, note if "note" in fields else None,
+           pass_number if "pass" in fields else None, now)  # fmt: skip
+    queries.add_records(connection, "read_correction", [row])
+    return ReadLogged(read.paper, "amended", fields)
+
+
+def unlog_read(paths: Paths, paper_id: str, read_on: date | None) -> tuple[Read, State]:
+    """Remove a reading: that day's (the last logged, when there are several), or the latest.
+    It stays in the history; `undo` brings it back."""
+
+    def change(connection: Any, state: State) -> Read:
+        reads = in_reading_order(state.records.reads().of_paper(paper_id))
+        chosen = [r for r in reads if read_on is None or r.read_on == read_on]
+        if not chosen:
+            when = f" on {read_on.isoformat()}" if read_on else ""
+            hint = f"`llmpath papers show {paper_id}` lists its readings" if reads else "nothing to remove"
+            raise UsageError(f"no reading of {paper_id}{when} is logged; {hint}")
+        read = chosen[-1]
+        now = now_stored()
+        change_id = queries.add_change(connection, READ_CORRECTION, unlog_summary(paper_id, read.read_on), now)
+        queries.add_records(
+            connection, "read_correction", [(queries.new_uid(), change_id, read.uid, True, None, None, now)]
+        )
+        return read
 
     return write(paths, change)
 

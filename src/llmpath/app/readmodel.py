@@ -23,7 +23,8 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from ..domain.history import KINDS, SYNC, UNDO, Change, reverted, reverted_after
-from ..domain.papers import MAX_TARGET, MIN_TARGET, Read, TargetChange
+from ..domain.notes import TopicLink, TopicNote
+from ..domain.papers import MAX_TARGET, MIN_TARGET, Read, ReadCorrection, TargetChange, corrected
 from ..domain.records import MemoryRecords, OwnPaper, as_recorded, resolve_alias
 from ..domain.state import STATUSES, Event, SettingRecord, Standing, State, current_settings, latest_events
 from ..errors import LlmpathError
@@ -113,6 +114,39 @@ def read_of(row: Row) -> Read:
     return Read(
         _text(uid), _text(paper), stored_day(on), stored_time(at), _text(note, True), _number(pass_number, True)
     )
+
+
+def _flag(value: Any) -> bool:
+    # SQLite keeps a boolean as 0 or 1; psycopg hands back a bool.
+    if value not in (0, 1) or not isinstance(value, int):
+        raise Damaged(f"flag {value!r}")
+    return bool(value)
+
+
+def _pass(value: Any) -> int | None:
+    if value is not None and value not in (1, 2, 3):
+        raise Damaged(f"pass {value!r}")
+    return _number(value, True)
+
+
+def correction_of(row: Row) -> ReadCorrection:
+    """A read_correction row (queries.CORRECTION_FIELDS)."""
+    _id, uid, change, read, withdrawn, note, pass_number = row
+    return ReadCorrection(
+        _text(uid), _number(change), _text(read), _flag(withdrawn), _text(note, True), _pass(pass_number)
+    )
+
+
+def note_of(row: Row) -> TopicNote:
+    """A topic_note row (queries.NOTE_FIELDS)."""
+    _id, uid, change, topic, note, on, at = row
+    return TopicNote(_text(uid), _number(change), _text(topic), _text(note), stored_day(on), stored_time(at))
+
+
+def link_of(row: Row) -> TopicLink:
+    """A topic_link row (queries.LINK_FIELDS)."""
+    _id, uid, change, topic, url, title, at = row
+    return TopicLink(_text(uid), _number(change), _text(topic), _text(url), _text(title, True), stored_time(at))
 
 
 def change_of(row: Row) -> Change:
@@ -205,6 +239,14 @@ class StoredRecords:
     def current_standings(self) -> dict[str, Standing]:
         return dict(self.decoder.each("topic_status", queries.current_standings(self.connection), standing_of))
 
+    def first_event_on(self) -> date | None:
+        for (day,) in queries.event_days(self.connection):  # a damaged day is passed over, as views leave it out
+            try:
+                return stored_day(day)
+            except (ValueError, TypeError):
+                continue
+        return None
+
     def topic_history(self, topic_id: str) -> list[Event]:
         if topic_id in self.aliases():
             return []  # an old id: its events count for the topic it became
@@ -219,6 +261,28 @@ class StoredRecords:
     def change_reads(self, change_id: int) -> list[Read]:
         return self.decoder.all("paper_read", queries.reads_of_change(self.connection, change_id), read_of)
 
+    def topic_notes(self, topic_id: str) -> list[TopicNote]:
+        return self._of_topic(topic_id, "topic_note", note_of)
+
+    def topic_links(self, topic_id: str) -> list[TopicLink]:
+        return self._of_topic(topic_id, "topic_link", link_of)
+
+    def _of_topic(self, topic_id: str, table: str, decode: Callable[[Row], T]) -> list[T]:
+        if topic_id in self.aliases():
+            return []  # an old id: what was recorded under it counts for the topic it became
+        names = [topic_id, *(alias for alias, target in self.aliases().items() if target == topic_id)]
+        return self.decoder.all(table, queries.notes_of_topics(self.connection, names, table), decode)
+
+    def change_notes(self, change_id: int) -> list[TopicNote]:
+        return self.decoder.all(
+            "topic_note", queries.notes_of_change(self.connection, change_id, "topic_note"), note_of
+        )
+
+    def change_links(self, change_id: int) -> list[TopicLink]:
+        return self.decoder.all(
+            "topic_link", queries.notes_of_change(self.connection, change_id, "topic_link"), link_of
+        )
+
     def settings(self) -> dict[str, str]:
         # The query leaves out what was taken back already; the rule still decides the latest.
         return current_settings(
@@ -230,6 +294,9 @@ class StoredRecords:
 
     def reads(self) -> StoredReads:
         return StoredReads(self.connection, self.decoder)
+
+    def corrections(self) -> list[ReadCorrection]:
+        return self.decoder.all("read_correction", queries.corrections(self.connection), correction_of)
 
     def targets(self) -> list[TargetChange]:
         return self.decoder.all("paper_target", queries.targets(self.connection), target_of)
@@ -253,13 +320,21 @@ class StoredReads:
 
     def __init__(self, connection: Any, decoder: Decoder) -> None:
         self.connection, self.decoder = connection, decoder
+        self._corrections: list[ReadCorrection] | None = None
+
+    def _corrected(self, rows: list[Row]) -> list[Read]:
+        reads = self.decoder.all("paper_read", rows, read_of)
+        if not reads:
+            return reads
+        if self._corrections is None:
+            self._corrections = self.decoder.all("read_correction", queries.corrections(self.connection), correction_of)
+        return corrected(reads, self._corrections)
 
     def between(self, first: date, last: date) -> list[Read]:
-        rows = queries.reads_between(self.connection, first.isoformat(), last.isoformat())
-        return self.decoder.all("paper_read", rows, read_of)
+        return self._corrected(queries.reads_between(self.connection, first.isoformat(), last.isoformat()))
 
     def of_paper(self, paper_id: str) -> list[Read]:
-        return self.decoder.all("paper_read", queries.reads_of_paper(self.connection, paper_id), read_of)
+        return self._corrected(queries.reads_of_paper(self.connection, paper_id))
 
     def counts(self) -> dict[str, int]:
         return queries.read_counts(self.connection)
@@ -417,6 +492,9 @@ def whole_history(connection: Any) -> tuple[MemoryRecords, list[tuple[str, Any, 
         paper_targets=rows("paper_target", "id, change_id, target, set_on", target_of),
         setting_changes=rows("setting_change", "id, change_id, key, value", setting_of),
         papers_of_own=rows("own_paper", "id, change_id, title", lambda r: OwnPaper(_number(r[1]), own_paper_of(r))),
+        read_corrections=rows("read_correction", ", ".join(queries.CORRECTION_FIELDS), correction_of),
+        notes=rows("topic_note", ", ".join(queries.NOTE_FIELDS), note_of),
+        links=rows("topic_link", ", ".join(queries.LINK_FIELDS), link_of),
         topic_aliases=queries.aliases(connection),
     )
     return history, decoder.damaged
@@ -425,6 +503,7 @@ def whole_history(connection: Any) -> tuple[MemoryRecords, list[tuple[str, Any, 
 # Fields of the export holding a stored time, and the id of a change (its uid in the file).
 TIME_FIELDS = ("at", "created_at")
 DAY_FIELDS = ("on",)
+FLAG_FIELDS = ("withdrawn",)
 CHANGE_LINKS = ("change", "reverts", "imported_by")
 
 
@@ -446,6 +525,9 @@ def export_records(connection: Any, sections: dict[str, dict[str, str]]) -> dict
                 for name in DAY_FIELDS:
                     if name in record:
                         record[name] = stored_day(record[name]).isoformat()
+                for name in FLAG_FIELDS:
+                    if name in record:
+                        record[name] = _flag(record[name])
                 for name in CHANGE_LINKS:
                     if record.get(name) is not None:
                         record[name] = uids[record[name]]

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 from .. import __version__
 from ..domain.history import IMPORT, UNDO
 from ..domain.state import State
+from ..exchange import KEYS
 from ..paths import Paths
 from ..store import queries
 from .changes import now_stored, write
-from .readmodel import day_to_store, time_to_store
+from .readmodel import DAY_FIELDS, TIME_FIELDS, day_to_store, time_to_store
 
 
 def export_document(paths: Paths) -> dict[str, Any]:
@@ -34,12 +34,16 @@ def import_records(paths: Paths, records: dict[str, list[dict[str, Any]]], sourc
     return write(paths, lambda connection, _state: dict(merge(connection, records, f"imported {source}")))
 
 
-def _time(text: str) -> str:
-    return time_to_store(datetime.fromisoformat(text))
-
-
-def _day(text: str) -> str:
-    return day_to_store(date.fromisoformat(text))
+def _stored_value(field: str, value: Any, local: dict[str, int]) -> Any:
+    """An export field's value as the store keeps it: a change by its id here, times and days in
+    their stored form (the codec's), the rest as it is."""
+    if field == "change":
+        return local[value]
+    if field in TIME_FIELDS:
+        return time_to_store(datetime.fromisoformat(value))
+    if field in DAY_FIELDS:
+        return day_to_store(date.fromisoformat(value))
+    return value
 
 
 def merge(connection: Any, records: dict[str, list[dict[str, Any]]], summary: str) -> Counter[str]:
@@ -62,7 +66,7 @@ def merge(connection: Any, records: dict[str, list[dict[str, Any]]], summary: st
             connection,
             entry["kind"],
             entry["summary"],
-            _time(entry["at"]),
+            _stored_value("at", entry["at"], local),
             reverts=reverts,
             # Changes an import of the file's own brought keep pointing at it, so undoing that
             # import there still takes them back here.
@@ -71,35 +75,18 @@ def merge(connection: Any, records: dict[str, list[dict[str, Any]]], summary: st
         )
         added["changes"] += 1
     fresh_uids = {c["uid"] for c in fresh}
-
-    def put(section: str, table: str, row: Callable[[dict[str, Any]], tuple[Any, ...]], known: bool = True) -> None:
-        """Add the section's records of the changes this import brings; `known`: skip those the
-        store holds already (by uid, an own paper by id)."""
-        stored = queries.stored_keys(connection, table) if known else set()
-        key = "id" if table == "own_paper" else "uid"
+    for section, (table, columns) in queries.EXPORTED.items():
+        if section == "changes":
+            continue
+        # The records of the changes this import brings, less those the store holds already (by
+        # uid, an own paper by id; a setting has no key of its own and comes only with its change).
+        key = KEYS.get(section, "uid")
+        stored = queries.stored_keys(connection, table) if key else set()
         rows = [
-            row(e)
-            for e in records[section]
-            if e["change"] in fresh_uids and e["change"] in local and not (known and e[key] in stored)
+            tuple(_stored_value(field, entry[field], local) for field in columns)
+            for entry in records[section]
+            if entry["change"] in fresh_uids and entry["change"] in local and not (key and entry[key] in stored)
         ]
         queries.add_records(connection, table, rows)
         added[section] += len(rows)
-
-    put(
-        "status_events",
-        "status_event",
-        lambda e: (e["uid"], local[e["change"]], e["topic"], e["status"], _day(e["on"]), _time(e["at"]), e["note"]),
-    )
-    put(
-        "paper_reads",
-        "paper_read",
-        lambda r: (r["uid"], local[r["change"]], r["paper"], _day(r["on"]), _time(r["at"]), r["note"], r["pass"]),
-    )
-    put("own_papers", "own_paper", lambda p: (p["id"], local[p["change"]], p["title"], _time(p["created_at"])))
-    put(
-        "paper_targets",
-        "paper_target",
-        lambda t: (t["uid"], local[t["change"]], t["target"], _day(t["on"]), _time(t["at"])),
-    )
-    put("setting_changes", "setting_change", lambda s: (local[s["change"]], s["key"], s["value"]), known=False)
     return +added

@@ -16,10 +16,13 @@ STATUS = "status"
 PAPER_READ = "paper_read"
 PAPER_TARGET = "paper_target"
 SETTING = "setting"
+NOTE = "note"
+LINK = "link"
+READ_CORRECTION = "read_correction"
 UNDO = "undo"
 IMPORT = "import"
 SYNC = "sync"
-KINDS = (STATUS, PAPER_READ, PAPER_TARGET, SETTING, IMPORT, SYNC, UNDO)
+KINDS = (STATUS, PAPER_READ, PAPER_TARGET, SETTING, NOTE, LINK, READ_CORRECTION, IMPORT, SYNC, UNDO)
 # What `undo` walks back through: what the learner did, not undos themselves or roadmap syncs.
 NOT_UNDOABLE = (UNDO, SYNC)
 
@@ -54,6 +57,14 @@ def status_summary(status: str, topics: Iterable[str]) -> str:
 
 def read_summary(paper: str) -> str:
     return f"logged a reading of {paper}"
+
+
+def unlog_summary(paper: str, day: date) -> str:
+    return f"removed the reading of {paper} on {day.isoformat()}"
+
+
+def amend_summary(paper: str, day: date, fields: Iterable[str]) -> str:
+    return f"changed the {' and '.join(fields)} of the reading of {paper} on {day.isoformat()}"
 
 
 def target_summary(target: int) -> str:
@@ -159,16 +170,20 @@ class LogEntry:
     undone: bool
     events: tuple[Any, ...] = ()  # domain.state.Event: the statuses it set
     reads: tuple[Any, ...] = ()  # domain.papers.Read: the readings it logged
+    notes: tuple[Any, ...] = ()  # domain.notes.TopicNote: the notes it added
+    links: tuple[Any, ...] = ()  # domain.notes.TopicLink: the links it added
 
     def to_json(self) -> dict[str, Any]:
         return {
             "change": self.change.id,
             "kind": self.change.kind,
-            "day": self.day.isoformat(),
+            "on": self.day.isoformat(),
             "summary": self.change.summary,
             "undone": self.undone,
             "topics": [{"topic": e.topic, "status": e.status, "note": e.note} for e in self.events],
             "papers": [{"paper": r.paper, "note": r.note, "pass": r.pass_number} for r in self.reads],
+            "notes": [{"topic": n.topic, "note": n.note} for n in self.notes],
+            "links": [{"topic": link.topic, "url": link.url, "title": link.title} for link in self.links],
         }
 
 
@@ -186,10 +201,14 @@ def log_entries(
             continue
         events = tuple(records.change_events(change.id)) if change.kind == STATUS else ()
         reads = tuple(records.change_reads(change.id)) if change.kind == PAPER_READ else ()
-        day = events[0].happened_on if events else reads[0].read_on if reads else day_of(change.recorded_at)
+        notes = tuple(records.change_notes(change.id)) if change.kind in (STATUS, NOTE) else ()
+        links = tuple(records.change_links(change.id)) if change.kind == LINK else ()
+        # The day it is about (a backfilled --on), else the day it was recorded.
+        days = [e.happened_on for e in events] + [r.read_on for r in reads] + [n.noted_on for n in notes]
+        day = days[0] if days else day_of(change.recorded_at)
         if since is not None and day < since:
             continue
-        entries.append(LogEntry(change, day, change.id in taken, events, reads))
+        entries.append(LogEntry(change, day, change.id in taken, events, reads, notes, links))
         if limit is not None and len(entries) >= limit:
             break
     return entries

@@ -9,7 +9,7 @@ imported (llmpath.exchange) or read from a roadmap (llmpath.roadmap.fields).
 from __future__ import annotations
 
 from ..errors import UsageError
-from ..safetext import MAX_NOTE, MAX_TITLE, unsafe
+from ..safetext import MAX_NOTE, MAX_TITLE, link_problem, unsafe
 
 
 def _check(text: str, what: str, limit: int, multiline: bool) -> str:
@@ -34,3 +34,19 @@ def clean_title(title: str) -> str:
     if not folded:
         raise UsageError("the title is empty; give the paper's title")
     return _check(folded, "title", MAX_TITLE, multiline=False)
+
+
+def clean_url(url: str) -> str:
+    """A learner's link as typed, without surrounding blanks; refused unless it is http, https or file."""
+    kept = url.strip()
+    problem = link_problem(kept)
+    if problem:
+        raise UsageError(f"the link {problem}; give a full address such as https://example.org/page")
+    return kept
+
+
+def clean_link_title(title: str | None) -> str | None:
+    """A link's optional title: folded to one line, None when empty."""
+    if title is None or not title.strip():
+        return None
+    return clean_title(title)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -43,6 +43,40 @@ class Read:
             "note": self.note,
             "pass": self.pass_number,
         }
+
+
+@dataclass(frozen=True)
+class ReadCorrection:
+    """A reading removed (`papers unlog`: withdrawn) or amended (`papers log` on the same paper and
+    day with --note or --pass: the values given, None where unchanged). The reading stays in the
+    history; undoing the correction's change brings it back as it was."""
+
+    uid: str
+    change: int
+    read: str  # the reading's uid
+    withdrawn: bool
+    note: str | None = None
+    pass_number: int | None = None
+
+
+def corrected(reads: Iterable[Read], corrections: Iterable[ReadCorrection]) -> list[Read]:
+    """The readings as the corrections in force leave them: amended in history order, withdrawn ones left out."""
+    by_read: dict[str, list[ReadCorrection]] = {}
+    for correction in sorted(corrections, key=lambda c: c.change):
+        by_read.setdefault(correction.read, []).append(correction)
+    kept = []
+    for read in reads:
+        for correction in by_read.get(read.uid, ()):
+            if correction.withdrawn:
+                break
+            read = replace(
+                read,
+                note=read.note if correction.note is None else correction.note,
+                pass_number=read.pass_number if correction.pass_number is None else correction.pass_number,
+            )
+        else:
+            kept.append(read)
+    return kept
 
 
 @dataclass(frozen=True)

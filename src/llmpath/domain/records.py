@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cached_property
+from typing import TypeVar
 
 from ..roadmap.schema import Paper
 from .history import Change, reverted
-from .papers import Read, ReadList, TargetChange
+from .notes import TopicLink, TopicNote
+from .papers import Read, ReadCorrection, ReadList, TargetChange, corrected
 from .state import Event, SettingRecord, Standing, current_settings, latest_events, standings
+
+T = TypeVar("T", TopicNote, TopicLink)
 
 
 def resolve_alias(aliases: dict[str, str], topic_id: str) -> str:
@@ -51,6 +56,9 @@ class MemoryRecords:
     paper_targets: list[TargetChange] = field(default_factory=list)
     setting_changes: list[SettingRecord] = field(default_factory=list)
     papers_of_own: list[OwnPaper] = field(default_factory=list)
+    read_corrections: list[ReadCorrection] = field(default_factory=list)
+    notes: list[TopicNote] = field(default_factory=list)
+    links: list[TopicLink] = field(default_factory=list)
     topic_aliases: dict[str, str] = field(default_factory=dict)
 
     @cached_property
@@ -70,6 +78,9 @@ class MemoryRecords:
     def current_standings(self) -> dict[str, Standing]:
         return standings(self.current_events())
 
+    def first_event_on(self) -> date | None:
+        return min((e.happened_on for e in self._events if not e.reverted), default=None)
+
     def topic_history(self, topic_id: str) -> list[Event]:
         return [e for e in self._events if e.topic == topic_id]
 
@@ -78,6 +89,30 @@ class MemoryRecords:
 
     def change_reads(self, change_id: int) -> list[Read]:
         return [read for change, read in self.paper_reads if change == change_id]
+
+    def topic_notes(self, topic_id: str) -> list[TopicNote]:
+        return self._of_topic(self.notes, topic_id)
+
+    def topic_links(self, topic_id: str) -> list[TopicLink]:
+        return self._of_topic(self.links, topic_id)
+
+    def _of_topic(self, records: list[T], topic_id: str) -> list[T]:
+        """Records in force under the topic's id or an old id it replaced, in history order."""
+        in_order = sorted(records, key=lambda r: r.change)
+        return [
+            r
+            for r in in_order
+            if r.change not in self._taken_back and resolve_alias(self.topic_aliases, r.topic) == topic_id
+        ]
+
+    def change_notes(self, change_id: int) -> list[TopicNote]:
+        return [n for n in self.notes if n.change == change_id]
+
+    def change_links(self, change_id: int) -> list[TopicLink]:
+        return [link for link in self.links if link.change == change_id]
+
+    def corrections(self) -> list[ReadCorrection]:
+        return [c for c in self.read_corrections if c.change not in self._taken_back]
 
     def aliases(self) -> dict[str, str]:
         return {alias: resolve_alias(self.topic_aliases, alias) for alias in self.topic_aliases}
@@ -89,7 +124,8 @@ class MemoryRecords:
         return [o.paper for o in sorted(self.papers_of_own, key=lambda o: o.change) if o.change not in self._taken_back]
 
     def reads(self) -> ReadList:
-        return ReadList(read for change, read in self.paper_reads if change not in self._taken_back)
+        in_force = [read for change, read in self.paper_reads if change not in self._taken_back]
+        return ReadList(corrected(in_force, self.corrections()))
 
     def targets(self) -> list[TargetChange]:
         return [t for t in self.paper_targets if t.change not in self._taken_back]

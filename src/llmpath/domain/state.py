@@ -12,7 +12,8 @@ from typing import Any, NamedTuple, Protocol
 from ..errors import UsageError
 from ..roadmap.schema import Paper, Roadmap, Track
 from .history import Change
-from .papers import PaperLog, Read, Reads, TargetChange
+from .notes import TopicLink, TopicNote
+from .papers import PaperLog, Read, ReadCorrection, Reads, TargetChange
 
 STATUSES = ("todo", "in_progress", "done", "skipped")
 CLOSED = ("done", "skipped")  # a prerequisite in either state no longer blocks
@@ -45,15 +46,15 @@ class Event:
 
 
 def parse_statuses(values: Iterable[str] | None) -> set[str] | None:
-    """The statuses a filter names (todo, in-progress, done, skipped; case, dashes and spaces
-    ignored); None when it names none, meaning every status."""
+    """The statuses a filter names, spelled as JSON spells them (todo, in_progress, done, skipped;
+    case ignored, and a dash or space for the underscore); None when it names none, meaning every status."""
     if not values:
         return None
     chosen = set()
     for value in values:
         status = value.strip().lower().replace("-", "_").replace(" ", "_")
         if status not in STATUSES:
-            raise UsageError(f"{value!r} is not a status; use todo, in-progress, done or skipped")
+            raise UsageError(f"{value!r} is not a status; use todo, in_progress, done or skipped")
         chosen.add(status)
     return chosen
 
@@ -87,11 +88,23 @@ class Records(Protocol):
 
     def current_standings(self) -> dict[str, Standing]: ...  # the same, in brief: what every view needs
 
+    def first_event_on(self) -> date | None: ...  # the earliest day of a status change not undone
+
     def topic_history(self, topic_id: str) -> list[Event]: ...  # under its old ids too, undone ones marked
 
     def change_events(self, change_id: int) -> list[Event]: ...
 
     def change_reads(self, change_id: int) -> list[Read]: ...  # the readings a change recorded, undone or not
+
+    def topic_notes(self, topic_id: str) -> list[TopicNote]: ...  # in force, under its old ids too
+
+    def topic_links(self, topic_id: str) -> list[TopicLink]: ...
+
+    def change_notes(self, change_id: int) -> list[TopicNote]: ...  # what a change recorded, undone or not
+
+    def change_links(self, change_id: int) -> list[TopicLink]: ...
+
+    def corrections(self) -> list[ReadCorrection]: ...  # of readings, in force
 
     def aliases(self) -> dict[str, str]: ...  # old topic id -> current id
 
@@ -153,6 +166,11 @@ class State:
 
     def history(self, topic_id: str) -> list[Event]:
         return self.records.topic_history(topic_id)
+
+    def first_change_day(self) -> date | None:
+        """The day of the learner's first status change not undone (backdated ones by the day given);
+        None before any."""
+        return self.records.first_event_on()
 
     def active_track(self) -> Track:
         chosen = self.settings.get(ACTIVE_TRACK, self.roadmap.default_track)

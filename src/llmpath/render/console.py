@@ -81,12 +81,16 @@ def bullet_list(items: list[Text], symbol: str, indent: int) -> Table:
     return grid
 
 
-def dated_notes(title: str, middle: str, rows: list[tuple[Text | str, Text | str, Text | str]]) -> Table:
-    """A table of day, one fact and a note: a topic's history, a paper's reading notebook."""
+def dated_notes(
+    title: str, middle: str, rows: list[tuple[Text | str, Text | str, Text | str]], middle_shown: bool = True
+) -> Table:
+    """A table of day, one fact and a note: a topic's history, a paper's reading notebook; without
+    the fact (`middle_shown` false): a topic's notes."""
     table = Table(box=box.SIMPLE, title=title, title_justify="left")
-    table.add_column("on")
-    table.add_column(middle)
+    table.add_column("on", no_wrap=True)
+    if middle_shown:
+        table.add_column(middle)
     table.add_column("note", overflow="fold")
-    for row in rows:
-        table.add_row(*row)
+    for on, fact, note in rows:
+        table.add_row(*((on, fact, note) if middle_shown else (on, note)))
     return table

@@ -17,17 +17,23 @@ import hashlib
 import re
 from typing import Any
 
+from . import queries
+
 # What a learner may do: read the roadmap, append records, keep their read model.
 DATASET_TABLES = (
     "meta", "migration", "track", "stage", "stage_topic", "module", "topic", "prerequisite", "topic_alias", "paper",
     "paper_topic",
 )  # fmt: skip
-RECORD_TABLES = ("change", "status_event", "paper_read", "paper_target", "setting_change", "own_paper")
+RECORD_TABLES = (
+    "change", "status_event", "paper_read", "paper_target", "setting_change", "own_paper", "read_correction",
+    "topic_note", "topic_link",
+)  # fmt: skip
 DERIVED_TABLES = ("taken_back", "topic_status", "learner")
 # The columns the cohort may read: never a note, never a reading pass.
 COHORT_COLUMNS = {
     "change": "id, kind, recorded_at, reverts, imported_by, owner",
-    "paper_read": "id, change_id, paper_id, read_on, owner",
+    "paper_read": "id, uid, change_id, paper_id, read_on, owner",
+    "read_correction": "id, change_id, read_uid, withdrawn, owner",
     "paper_target": "id, change_id, target, set_on, owner",
     "setting_change": "id, change_id, key, value, owner",
     "taken_back": "change_id, owner",
@@ -78,12 +84,13 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 $$"""
 
 
-IN_FORCE = "change_id NOT IN (SELECT change_id FROM taken_back)"
+IN_FORCE = f"change_id {queries.IN_FORCE}"
 COHORT_FUNCTIONS = (
     ("llmpath_cohort_standings()", "owner varchar, topic_id varchar, status varchar, since date",
      "SELECT owner, topic_id, status, since FROM topic_status WHERE owner IN (SELECT owner FROM llmpath_cohort_learners())"),
     ("llmpath_cohort_reads(first date, last date)", "owner varchar, paper_id varchar, read_on date",
-     f"SELECT owner, paper_id, read_on FROM paper_read WHERE read_on BETWEEN first AND last AND {IN_FORCE}"
+     f"SELECT r.owner, r.paper_id, r.read_on FROM paper_read r WHERE r.read_on BETWEEN first AND last"
+     f" AND {queries.READ_IN_FORCE}"
      " AND owner IN (SELECT owner FROM llmpath_cohort_learners())"),
     ("llmpath_cohort_targets()", "owner varchar, change_id integer, target integer, set_on date",
      f"SELECT owner, change_id, target, set_on FROM paper_target WHERE {IN_FORCE}"

@@ -422,6 +422,58 @@ def _learners(conn: Connection) -> None:
     conn.execute(text("DELETE FROM meta WHERE key = 'read_model'"))
 
 
+@migration("0009_notes_links_corrections")
+def _notes_links_corrections(conn: Connection) -> None:
+    """Three more kinds of record: a reading's correction (removed, or its note or pass changed),
+    a dated note on a topic, and a link of the learner's own on a topic. On a server whose study
+    group is set up, the new tables get the group's row-level security at once."""
+    owner = text(_owner_default(conn))
+    meta = MetaData()
+
+    def record_table(name: str, *columns: Column) -> Table:
+        return Table(
+            name,
+            meta,
+            Column("id", Integer, primary_key=True),
+            Column("uid", String, nullable=False, unique=True),
+            Column("change_id", Integer, nullable=False, index=True),
+            *columns,
+            Column("recorded_at", DateTime(timezone=True), nullable=False),
+            Column("owner", String, nullable=False, server_default=owner),
+        )
+
+    record_table(
+        "read_correction",
+        Column("read_uid", String, nullable=False, index=True),
+        Column("withdrawn", Boolean, nullable=False),
+        Column("note", Text, nullable=True),
+        Column("pass_number", Integer, nullable=True),
+    )
+    record_table(
+        "topic_note",
+        Column("topic_id", String, nullable=False, index=True),
+        Column("note", Text, nullable=False),
+        Column("noted_on", Date, nullable=False),
+    )
+    record_table(
+        "topic_link",
+        Column("topic_id", String, nullable=False, index=True),
+        Column("url", String, nullable=False),
+        Column("title", String, nullable=True),
+    )
+    meta.create_all(conn)
+    # Reads are counted in force from the index alone: with the uid a correction names them by.
+    conn.execute(text("DROP INDEX ix_paper_read_paper_id_change_id_read_on"))
+    conn.execute(text("CREATE INDEX ix_paper_read_counted ON paper_read (paper_id, change_id, read_on, uid)"))
+    if conn.dialect.name == "postgresql":
+        from . import group
+        from .postgres import Connection as Wrapped
+
+        wrapped = Wrapped(conn.connection.driver_connection)
+        if group.is_initialised(wrapped):
+            group.init(wrapped)
+
+
 def applied(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         if not inspect(conn).has_table("migration"):

@@ -36,7 +36,7 @@ Row = tuple[Any, ...]
 
 # The latest migration (a test keeps it equal to store.migrations.latest()): a reader trusts the
 # store only at this schema, and otherwise lets the write path migrate it.
-SCHEMA = "0008_learners"
+SCHEMA = "0009_notes_links_corrections"
 # How sync lays the roadmap out in the tables. Raise it whenever that changes: a store synced by an
 # older release is then synced again, even from the same roadmap file, instead of being misread.
 STORAGE_VERSION = 2
@@ -48,6 +48,15 @@ EVENT_COLUMNS = ", ".join("e." + name for name in EVENT_FIELDS)
 READ_COLUMNS = ", ".join("r." + name for name in READ_FIELDS)
 CHANGE_COLUMNS = "id, uid, kind, summary, recorded_at, reverts, imported_by"
 IN_FORCE = "NOT IN (SELECT change_id FROM taken_back)"
+# A reading counts when its change is in force and no correction in force withdrew it
+# (domain.papers.corrected is the rule; this is it in SQL, for the counts views make in the store).
+READ_IN_FORCE = (
+    f"r.change_id {IN_FORCE} AND r.uid NOT IN"
+    f" (SELECT c.read_uid FROM read_correction c WHERE c.withdrawn AND c.change_id {IN_FORCE})"
+)
+CORRECTION_FIELDS = ("id", "uid", "change_id", "read_uid", "withdrawn", "note", "pass_number")
+NOTE_FIELDS = ("id", "uid", "change_id", "topic_id", "note", "noted_on", "recorded_at")
+LINK_FIELDS = ("id", "uid", "change_id", "topic_id", "url", "title", "recorded_at")
 # --- the one place where the SQL differs between SQLite and PostgreSQL ----------------------------
 #
 # A connection says which it is: postgres.Connection has `dialect`, sqlite3's has none.
@@ -405,6 +414,13 @@ def current_standings(connection: Any) -> list[Row]:
     return connection.execute("SELECT topic_id, status, since FROM topic_status").fetchall()
 
 
+def event_days(connection: Any) -> Iterator[Row]:
+    """The days status changes not undone happened on, earliest first, read as far as the caller goes."""
+    return connection.execute(
+        f"SELECT DISTINCT e.happened_on FROM status_event e WHERE e.change_id {IN_FORCE} ORDER BY e.happened_on"
+    )
+
+
 def events_of_topics(connection: Any, topic_ids: Iterable[str]) -> list[Row]:
     """Every event recorded under these ids, in history order for each id."""
     return _chunked(
@@ -484,7 +500,7 @@ def own_papers(connection: Any) -> list[Row]:
 
 def reads_between(connection: Any, first: str, last: str) -> list[Row]:
     return connection.execute(
-        f"SELECT {READ_COLUMNS} FROM paper_read r WHERE r.read_on BETWEEN ? AND ? AND r.change_id {IN_FORCE}",
+        f"SELECT {READ_COLUMNS} FROM paper_read r WHERE r.read_on BETWEEN ? AND ? AND {READ_IN_FORCE}",
         (first, last),
     ).fetchall()
 
@@ -493,7 +509,7 @@ def papers_read_between(connection: Any, first: str, last: str) -> list[Row]:
     """(row id, day, paper) of each day a paper was read: what a week's count needs, and no more."""
     return connection.execute(
         "SELECT min(r.id), r.read_on, r.paper_id FROM paper_read r WHERE r.read_on BETWEEN ? AND ?"
-        f" AND r.change_id {IN_FORCE} AND {_sql(connection, 'SOUND_READ')} GROUP BY r.read_on, r.paper_id",
+        f" AND {READ_IN_FORCE} AND {_sql(connection, 'SOUND_READ')} GROUP BY r.read_on, r.paper_id",
         (first, last),
     ).fetchall()
 
@@ -507,13 +523,13 @@ def reads_of_change(connection: Any, change_id: int) -> list[Row]:
 
 def reads_of_paper(connection: Any, paper_id: str) -> list[Row]:
     return connection.execute(
-        f"SELECT {READ_COLUMNS} FROM paper_read r WHERE r.paper_id = ? AND r.change_id {IN_FORCE}", (paper_id,)
+        f"SELECT {READ_COLUMNS} FROM paper_read r WHERE r.paper_id = ? AND {READ_IN_FORCE}", (paper_id,)
     ).fetchall()
 
 
 def read_counts(connection: Any) -> dict[str, int]:
     rows = connection.execute(
-        f"SELECT r.paper_id, count(*) FROM paper_read r WHERE r.change_id {IN_FORCE}"
+        f"SELECT r.paper_id, count(*) FROM paper_read r WHERE {READ_IN_FORCE}"
         f" AND {_sql(connection, 'SOUND_READ')} GROUP BY r.paper_id"
     )
     return dict(rows)
@@ -521,8 +537,39 @@ def read_counts(connection: Any) -> dict[str, int]:
 
 def first_read_on(connection: Any) -> str | None:
     return connection.execute(
-        f"SELECT min(r.read_on) FROM paper_read r WHERE r.change_id {IN_FORCE} AND {_sql(connection, 'SOUND_READ')}"
+        f"SELECT min(r.read_on) FROM paper_read r WHERE {READ_IN_FORCE} AND {_sql(connection, 'SOUND_READ')}"
     ).fetchone()[0]
+
+
+def corrections(connection: Any) -> list[Row]:
+    """The corrections of readings in force (CORRECTION_FIELDS), in history order: few, read whole."""
+    return connection.execute(
+        f"SELECT {', '.join(CORRECTION_FIELDS)} FROM read_correction WHERE change_id {IN_FORCE} ORDER BY change_id, id"
+    ).fetchall()
+
+
+def notes_of_topics(connection: Any, topic_ids: Iterable[str], table: str) -> list[Row]:
+    """The notes (table topic_note, NOTE_FIELDS) or links (topic_link, LINK_FIELDS) in force
+    recorded under these ids, in history order."""
+    fields = NOTE_FIELDS if table == "topic_note" else LINK_FIELDS
+    return _chunked(
+        connection,
+        f"SELECT {', '.join(fields)} FROM {table} WHERE topic_id IN ({{}}) AND change_id {IN_FORCE}"
+        " ORDER BY change_id, id",
+        list(topic_ids),
+    )
+
+
+def notes_of_change(connection: Any, change_id: int, table: str) -> list[Row]:
+    """The notes or links a change recorded, whether or not it was taken back since."""
+    fields = NOTE_FIELDS if table == "topic_note" else LINK_FIELDS
+    return connection.execute(
+        f"SELECT {', '.join(fields)} FROM {table} WHERE change_id = ? ORDER BY id", (change_id,)
+    ).fetchall()
+
+
+def reading(connection: Any, read_uid: str) -> Row | None:
+    return connection.execute(f"SELECT {READ_COLUMNS} FROM paper_read r WHERE r.uid = ?", (read_uid,)).fetchone()
 
 
 # --- everything, for the export ---------------------------------------------------------------------
@@ -536,6 +583,13 @@ EXPORTED = {
                                        "on": "happened_on", "at": "recorded_at", "note": "note"}),
     "paper_reads": ("paper_read", {"uid": "uid", "change": "change_id", "paper": "paper_id", "on": "read_on",
                                    "at": "recorded_at", "note": "note", "pass": "pass_number"}),
+    "read_corrections": ("read_correction", {"uid": "uid", "change": "change_id", "read": "read_uid",
+                                             "withdrawn": "withdrawn", "note": "note", "pass": "pass_number",
+                                             "at": "recorded_at"}),
+    "topic_notes": ("topic_note", {"uid": "uid", "change": "change_id", "topic": "topic_id", "note": "note",
+                                   "on": "noted_on", "at": "recorded_at"}),
+    "topic_links": ("topic_link", {"uid": "uid", "change": "change_id", "topic": "topic_id", "url": "url",
+                                   "title": "title", "at": "recorded_at"}),
     "own_papers": ("own_paper", {"id": "id", "change": "change_id", "title": "title", "created_at": "created_at"}),
     "paper_targets": ("paper_target", {"uid": "uid", "change": "change_id", "target": "target", "on": "set_on",
                                        "at": "recorded_at"}),

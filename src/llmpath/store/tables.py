@@ -143,7 +143,7 @@ class PaperRead(SQLModel, table=True):
     """One reading of a paper."""
 
     __tablename__ = "paper_read"
-    __table_args__ = (Index("ix_paper_read_paper_id_change_id_read_on", "paper_id", "change_id", "read_on"),)
+    __table_args__ = (Index("ix_paper_read_counted", "paper_id", "change_id", "read_on", "uid"),)
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True)
     change_id: int = Field(index=True)
@@ -153,6 +153,49 @@ class PaperRead(SQLModel, table=True):
     note: str | None = None
     pass_number: int | None = None  # 1 skim, 2 careful read, 3 re-derive
     owner: str = ""  # who wrote it: the database user; '' on SQLite (migration 0008)
+
+
+class ReadCorrection(SQLModel, table=True):
+    """A reading removed (`withdrawn`) or amended (the note or pass given; null where unchanged)."""
+
+    __tablename__ = "read_correction"
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    change_id: int = Field(index=True)
+    read_uid: str = Field(index=True)  # the paper_read it corrects, by uid: stable across export/import
+    withdrawn: bool = False
+    note: str | None = None
+    pass_number: int | None = None
+    recorded_at: datetime
+    owner: str = ""
+
+
+class TopicNote(SQLModel, table=True):
+    """A dated note on a topic (`llmpath note`, or --note given with a status the topic has)."""
+
+    __tablename__ = "topic_note"
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    change_id: int = Field(index=True)
+    topic_id: str = Field(index=True)
+    note: str
+    noted_on: date  # the learner's local date
+    recorded_at: datetime
+    owner: str = ""
+
+
+class TopicLink(SQLModel, table=True):
+    """A resource of the learner's own on a topic (`llmpath link`)."""
+
+    __tablename__ = "topic_link"
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    change_id: int = Field(index=True)
+    topic_id: str = Field(index=True)
+    url: str
+    title: str | None = None
+    recorded_at: datetime
+    owner: str = ""
 
 
 class OwnPaper(SQLModel, table=True):
