@@ -111,14 +111,14 @@ def test_pace_and_time_left():
         event("alpha", "done", on=TODAY - timedelta(days=20)), event("beta", "done", on=TODAY - timedelta(days=2))
     )
     progress = track_progress(s, s.roadmap.track("main"), TODAY)
-    assert progress.pace_per_week == 0.5
+    assert progress.pace.per_week == 0.5  # over the 2 whole weeks since alpha: beta alone
     assert progress.weeks_left == 2.0
     assert progress.done_this_week == 1  # Monday 23rd counts, the 5th does not
 
 
 def test_no_pace_yet_means_no_estimate():
     progress = track_progress(state(), roadmap().track("main"), TODAY)
-    assert progress.pace_per_week == 0 and progress.weeks_left is None
+    assert progress.pace.per_week is None and progress.weeks_left is None
 
 
 def test_level_reached():
@@ -216,7 +216,7 @@ def test_parse_statuses():
     assert parse_statuses(["In-Progress", " done ", "in progress", "TODO"]) == {"in_progress", "done", "todo"}
     with pytest.raises(UsageError) as caught:
         parse_statuses(["done", "finished"])
-    assert str(caught.value) == "'finished' is not a status; use todo, in-progress, done or skipped"
+    assert str(caught.value) == "'finished' is not a status; use todo, in_progress, done or skipped"
 
 
 def paper_state(reads=(), targets=(), settings=None, change=None):

@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 
+from .. import completion
 from ..domain.papers import week_summary
 from ..domain.state import State
 from .common import JSON_OPTION, TRACK_OPTION, handle_errors, paths_of, print_json, state_of, today
@@ -18,6 +19,7 @@ TOPICS_ARGUMENT = typer.Argument(
     ...,
     metavar="TOPIC",
     help="Topic ids, titles, unique prefixes or close matches; a module or stage id means all its topics.",
+    autocompletion=completion.topics,
 )
 
 
@@ -44,6 +46,8 @@ def topic_json(state: State, topic_id: str) -> dict[str, Any]:
         "body": topic.body,
         "checklist": [{"group": g.title, "items": list(g.items)} for g in topic.checklist],
         "resources": [{"title": r.title, "url": r.url, "for": r.serves} for r in topic.resources],
+        "links": [link.to_json() for link in state.records.topic_links(topic.id)],  # the learner's own
+        "notes": [note.to_json() for note in state.records.topic_notes(topic.id)],
         "papers": [p.id for p in state.roadmap.papers_about(topic.id)],
         "sources": list(topic.sources),
         "retired": topic.retired,
@@ -58,6 +62,7 @@ def next_step(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show the next step: what you are on, or the first open topic whose prerequisites are met.
+    In brief, to fit a screen; `llmpath show TOPIC` has all of it.
 
     \b
     Example:
@@ -124,6 +129,21 @@ def _targets(state: State, queries: list[str]) -> list[str]:
     return ids
 
 
+def one_topic(state: State, query: str) -> str:
+    """The one topic the learner typed: an id (a retired one too), a list number, a title or a
+    close match; never a module or stage."""
+    from ..domain import matcher
+
+    wanted = query.strip().lower()
+    retired = state.roadmap.topics.get(wanted)
+    if retired is not None and retired.retired:
+        return wanted
+    numbered = state.numbered_topic(query)
+    if numbered:
+        return numbered
+    return matcher.resolve(state.roadmap, query, aliases=state.aliases, groups=False).id
+
+
 def _change(ctx: typer.Context, queries: list[str], status: str, note: str | None, on: str | None) -> None:
     from ..app import changes
     from ..domain.dates import parse_day
@@ -134,20 +154,22 @@ def _change(ctx: typer.Context, queries: list[str], status: str, note: str | Non
     day = parse_day(on, today()) if on else today()
     kept_note = clean_note(note)
     ids = _targets(state, queries)
-    changed, after = changes.record_status(paths, ids, status, day, kept_note)
+    recorded, after = changes.record_status(paths, ids, status, day, kept_note)
 
     from ..render.console import make_console, mark, status_text
 
     console = make_console()
     for topic_id in ids:
         title = after.roadmap.display_title(topic_id)
-        if topic_id in changed:
+        if topic_id in recorded.changed:
             console.print(mark(status), status_text(status), title)
+        elif topic_id in recorded.noted:
+            console.print(f"  {title}: already {status_text(status)}; your note is kept", style="dim")
         else:
             console.print(f"  {title}: already {status_text(status)}, nothing changed", style="dim")
     from ..domain.planner import ahead_of_prerequisites
 
-    for ahead in ahead_of_prerequisites(after, changed, status):
+    for ahead in ahead_of_prerequisites(after, recorded.changed, status):
         names = ", ".join(after.roadmap.display_title(m) for m in ahead.missing[:3])
         more = f" and {len(ahead.missing) - 3} more" if len(ahead.missing) > 3 else ""
         console.print(
@@ -286,7 +308,9 @@ def undo(
 @handle_errors
 def show(
     ctx: typer.Context,
-    topic: str = typer.Argument(..., metavar="TOPIC", help="A topic id, title, prefix or close match."),
+    topic: str = typer.Argument(
+        ..., metavar="TOPIC", help="A topic id, title, prefix or close match.", autocompletion=completion.topics
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Everything about one topic, with its status history.
@@ -295,16 +319,8 @@ def show(
     Example:
       llmpath show rag-retrieval-methods
     """
-    from ..domain import matcher
-
     state = state_of(ctx)
-    wanted = topic.strip().lower()
-    retired = state.roadmap.topics.get(wanted)
-    if retired is not None and retired.retired:
-        topic_id = wanted
-    else:
-        unit = matcher.resolve(state.roadmap, topic, aliases=state.aliases, groups=False)
-        topic_id = unit.id
+    topic_id = one_topic(state, topic)
     stages = [(track, stage) for track in state.roadmap.tracks for stage in track.stages if topic_id in stage.topics]
     if as_json:
         history = [{**e.to_json(), "undone": e.reverted} for e in state.history(topic_id)]

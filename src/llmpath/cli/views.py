@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from .. import completion
 from ..domain.papers import week_summary
 from ..domain.stages import find_stage
 from ..domain.state import State, parse_statuses
@@ -16,12 +17,13 @@ STAGE_OPTION = typer.Option(
     "-s",
     metavar="STAGE",
     help="Only this stage: its id, its title, or its number as the roadmap numbers its parts (2: Part 2).",
+    autocompletion=completion.completer(completion.STAGE, track_parameter="track"),
 )
 STATUS_OPTION = typer.Option(
     None,
     "--status",
     metavar="STATUS",
-    help="Only topics with this status: todo, in-progress, done, skipped (repeatable).",
+    help="Only topics with this status: todo, in_progress, done, skipped (repeatable).",
 )
 
 
@@ -74,7 +76,7 @@ def roadmap(
     \b
     Examples:
       llmpath roadmap --stage 2
-      llmpath roadmap --status in-progress --status todo
+      llmpath roadmap --status in_progress --status todo
     """
     state = state_of(ctx)
     chosen, stages = _selection(state, track, stage)
@@ -146,6 +148,11 @@ def list_topics(
 def progress(ctx: typer.Context, track: str = TRACK_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Progress per stage and overall, this week, your pace and the time left at that pace.
 
+    Pace is topics done a week over the whole weeks since your first recorded change, the last
+    four at most; in your first week there is not enough history for one. In --json,
+    pace_per_week is then null and pace_reason says why; pace_weeks is the weeks measured;
+    weeks_left is 0 for a finished track and null while there is no pace to go by.
+
     \b
     Example:
       llmpath progress --track specialist
@@ -162,7 +169,9 @@ def progress(ctx: typer.Context, track: str = TRACK_OPTION, as_json: bool = JSON
                 "track": result.track.id,
                 **result.tally.as_dict(),
                 "done_this_week": result.done_this_week,
-                "pace_per_week": result.pace_per_week,
+                "pace_per_week": result.pace.per_week,
+                "pace_weeks": result.pace.weeks,
+                "pace_reason": result.pace.reason,
                 "weeks_left": result.weeks_left,
                 "level": {"reached": result.level.reached, "working_on": result.level.working_on}
                 if result.level

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..roadmap.schema import Stage, Track
+from .stages import find_stage
 from .state import CLOSED, State
 
 
@@ -77,6 +78,23 @@ def plan(state: State, track: Track, count: int = 1) -> Plan:
 
     open_topics = [t for _, t in ordered if state.status(t) not in CLOSED]
     return Plan(track, suggestions[:count], finished=not open_topics, blocked=blocked if not suggestions else [])
+
+
+def later_starts(state: State, track: Track) -> list[str]:
+    """What `track use TRACK --from` takes to begin the track past where a newcomer begins, in the
+    roadmap's order; offered only until the learner marks a topic on the track or chooses a start.
+
+    The roadmap lists entry points from the newcomer's on: of several, those after the first; a
+    lone one if it begins past the first stage. A track without such entry points offers its
+    stages after the first, by number where `--from` reads the number as that stage, else by id."""
+    if state.start_stage(track) or any(state.since(topic) is not None for topic in track.topic_ids()):
+        return []
+    points = track.entry_points
+    later = points[1:] if len(points) > 1 else [p for p in points if p.stage != track.stages[0].id]
+    if later:
+        return [p.id for p in later]
+    numbered = ((str(n), stage) for n, stage in enumerate(track.stages[1:], start=2))
+    return [number if find_stage(track, number).id == stage.id else stage.id for number, stage in numbered]
 
 
 def _reason(

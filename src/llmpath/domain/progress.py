@@ -1,10 +1,18 @@
 """Progress figures for a track: per stage and overall, pace, time left, level reached.
 
-Skipped topics are counted apart and leave the denominator: percent = done / (total - skipped).
+Skipped topics are counted apart and leave the denominator: percent = done / counted, where the
+counted topics are the track's (or stage's) topics less the skipped ones. The counted topics are
+what every view shows as the total (`3/134 ↷1` in text, `total` in JSON, the badge's {total}).
+
+Pace is topics done a week over the whole weeks since the learner's first status change, the last
+PACE_WEEKS at most: a learner who began ten days ago is measured over the last week, not divided by
+four. In the first week (fewer than 7 days since that change) there is no pace yet. A finished
+track has no time left.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -13,34 +21,39 @@ from .dates import same_week
 from .state import State
 
 PACE_WEEKS = 4
+NOT_ENOUGH_HISTORY = "not enough history yet"
 
 
 @dataclass(frozen=True)
 class Tally:
-    total: int
+    total: int  # every topic, skipped ones included
     done: int
     skipped: int
     in_progress: int
 
     @property
+    def counted(self) -> int:
+        """The topics that count toward the percent: skipped ones left out."""
+        return self.total - self.skipped
+
+    @property
     def remaining(self) -> int:
-        return self.total - self.done - self.skipped
+        return self.counted - self.done
 
     def as_dict(self) -> dict[str, float | int]:
         return {
             "done": self.done,
             "skipped": self.skipped,
             "in_progress": self.in_progress,
-            "total": self.total,
+            "total": self.counted,  # as the text shows it: done/total, the skipped beside it
             "percent": self.percent,
         }
 
     @property
     def percent(self) -> float:
-        counted = self.total - self.skipped
-        if counted <= 0:
+        if self.counted <= 0:
             return 100.0 if self.total else 0.0
-        return round(100.0 * self.done / counted, 1)
+        return round(100.0 * self.done / self.counted, 1)
 
 
 @dataclass(frozen=True)
@@ -56,14 +69,34 @@ class Level:
 
 
 @dataclass(frozen=True)
+class Pace:
+    weeks: int  # the whole weeks measured, 0 to PACE_WEEKS: 0 in the first week
+    done: int  # topics done in them
+
+    @property
+    def per_week(self) -> float | None:
+        """Topics done a week; None when no week has passed to measure."""
+        return round(self.done / self.weeks, 2) if self.weeks else None
+
+    @property
+    def reason(self) -> str | None:
+        """Why there is no pace, or None when there is one."""
+        return NOT_ENOUGH_HISTORY if self.per_week is None else None
+
+
+@dataclass(frozen=True)
 class TrackProgress:
     track: Track
     tally: Tally
     stages: list[StageProgress]
     done_this_week: int
-    pace_per_week: float  # topics done a week over the last PACE_WEEKS weeks
-    weeks_left: float | None  # at that pace; None when there is no pace yet
+    pace: Pace
+    weeks_left: float | None  # at that pace: 0 for a finished track, None while there is no pace to go by
     level: Level | None
+
+    @property
+    def finished(self) -> bool:
+        return self.tally.remaining == 0
 
 
 def tally(state: State, topics: list[str] | tuple[str, ...]) -> Tally:
@@ -95,20 +128,36 @@ def _level(state: State, stages: list[StageProgress]) -> Level | None:
     return Level(reached, working_on)
 
 
+def pace(done_days: Iterable[date], first_change: date | None, today: date) -> Pace:
+    """Topics done a week over the last whole weeks since `first_change`, PACE_WEEKS at most: the
+    days after `today` minus that many weeks, up to today. No pace before a whole week has passed."""
+    days = (today - first_change).days if first_change else 0
+    weeks = min(max(days, 0) // 7, PACE_WEEKS)
+    start = today - timedelta(weeks=weeks)
+    return Pace(weeks, sum(1 for day in done_days if start < day <= today))
+
+
+def weeks_left(remaining: int, at: Pace) -> float | None:
+    """Weeks to finish `remaining` topics at a pace: 0 when none remain, None without a pace above 0."""
+    if remaining <= 0:
+        return 0.0
+    if not at.done:
+        return None
+    return round(remaining * at.weeks / at.done, 1)
+
+
 def track_progress(state: State, track: Track, today: date) -> TrackProgress:
     stages = [StageProgress(stage, tally(state, stage.topics)) for stage in track.stages]
     topics = track.topic_ids()
     overall = tally(state, topics)
     dates = _done_dates(state, topics)
-    window_start = today - timedelta(weeks=PACE_WEEKS)
-    pace = sum(1 for d in dates if window_start < d <= today) / PACE_WEEKS
-    weeks_left = overall.remaining / pace if pace > 0 else None
+    measured = pace(dates, state.first_change_day(), today)
     return TrackProgress(
         track=track,
         tally=overall,
         stages=stages,
         done_this_week=sum(1 for d in dates if same_week(d, today) and d <= today),
-        pace_per_week=round(pace, 2),
-        weeks_left=round(weeks_left, 1) if weeks_left is not None else None,
+        pace=measured,
+        weeks_left=weeks_left(overall.remaining, measured),
         level=_level(state, stages),
     )

@@ -3,18 +3,93 @@
 from __future__ import annotations
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from ..domain.history import Change, LogEntry
-from ..domain.planner import Plan, Suggestion
+from ..domain.notes import TopicLink
+from ..domain.planner import Plan, Suggestion, later_starts
 from ..domain.state import Event, State
-from ..roadmap.schema import Paper, Stage, Topic, Track
+from ..roadmap.schema import Paper, Resource, Stage, Topic, Track
+from ..safetext import visible
 from .console import STATUS_WORDS, bullet_list, dated_notes, status_text
 
 PRIORITY_ORDER = {"Essential": 0, "Important": 1, "Recommended": 2}
+
+# `next` fits a 24-line terminal: the first lines or items of each part, `show` has them all.
+NEXT_LOCATION_LINES = 2
+NEXT_BODY_LINES = 3
+NEXT_SHOWN = {"Checklist": 3, "Resources": 2, "Your links": 2, "Papers": 2}
+NEXT_LABEL_WIDTH = max(map(len, NEXT_SHOWN))  # the longest label of the panel's left column
+NEXT_LABEL_GAP = 2
+PANEL_EDGES = 4  # a panel's two borders and its padding of one each side
+LATER_STARTS_NAMED = 3  # more than this many other ways to start later, and the hint says how to name one
+
+
+def after_bullet(indent: int) -> int:
+    """Where an item's text begins in a bullet_list: after the indent, the symbol and a space."""
+    return indent + 2
+
+
+class FirstLines:
+    """Text cut to its first lines at the width it is shown in, an ellipsis ending it where cut."""
+
+    def __init__(self, text: Text, count: int) -> None:
+        self.text, self.count = text, count
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lines = list(self.text.wrap(console, options.max_width))
+        if len(lines) > self.count:
+            lines = lines[: self.count]
+            lines[-1].rstrip()
+            lines[-1].truncate(options.max_width - 1)
+            lines[-1].append("…")
+        yield Text("\n").join(lines)
+
+
+class Links:
+    """Where the resources' web addresses go: under the title when the address fits the room there,
+    else numbered after the box. An address is never split over lines: copying it and terminals'
+    link detection need it whole."""
+
+    def __init__(self, room: int) -> None:
+        self.room = room
+        self.below: list[str] = []
+
+    def resource(self, resource: Resource, one_line: bool = False) -> Text:
+        """The resource's title and what it serves, cut to one line if asked; then its address, or
+        first the number it has after the box (where a title cut short cannot lose it)."""
+        line = Text(no_wrap=one_line, overflow="ellipsis" if one_line else None)
+        url = visible(resource.url) if resource.url else None  # data: one line, nothing acts on the terminal
+        fits = url is not None and cell_len(url) <= self.room
+        if url is not None and not fits:
+            self.below.append(url)
+            line.append(f"[{len(self.below)}] ", style="blue")
+        line.append(resource.title)
+        if resource.serves and resource.serves.lower() not in resource.title.lower():
+            line.append(f" (for {resource.serves})", style="dim")
+        if fits:
+            line.append(f"\n{url}", style="blue")
+        return line
+
+    def print(self, console: Console) -> None:
+        for number, url in enumerate(self.below, 1):
+            console.print(Text.assemble(f"[{number}] ", (url, "blue")), soft_wrap=True)  # whole, however long
+
+
+def own_resources(state: State, topic_id: str) -> list[Resource]:
+    """The learner's links on a topic, as resources are shown: by their title, else by where they point."""
+    from urllib.parse import urlsplit
+
+    def title(link: TopicLink) -> str:
+        parts = urlsplit(link.url)
+        return link.title or parts.hostname or parts.path.rsplit("/", 1)[-1] or link.url
+
+    return [Resource(title(link), link.url) for link in state.records.topic_links(topic_id)]
 
 
 def related_papers(state: State, topic_id: str) -> list[Paper]:
@@ -44,8 +119,8 @@ def topic_location(state: State, topic: Topic, stage: Stage | None) -> str:
     return " · ".join(parts)
 
 
-def topic_details(state: State, topic: Topic, stage: Stage | None) -> list[RenderableType]:
-    """Location, body, checklist, resources and papers of a topic."""
+def topic_details(state: State, topic: Topic, stage: Stage | None, links: Links) -> list[RenderableType]:
+    """Location, body, checklist, resources and papers of a topic: all of them."""
     parts: list[RenderableType] = [
         Text(topic_location(state, topic, stage), style="cyan"),
         Text(f"id: {topic.id}", style="dim"),
@@ -63,15 +138,11 @@ def topic_details(state: State, topic: Topic, stage: Stage | None) -> list[Rende
             parts.append(bullet_list([Text(item) for item in group.items], "□", 4 if group.title else 2))
     if topic.resources:
         parts += [Text(""), Text("Resources", style="bold")]
-        lines = []
-        for res in topic.resources:
-            line = Text(res.title)
-            if res.serves and res.serves.lower() not in res.title.lower():
-                line.append(f" (for {res.serves})", style="dim")
-            if res.url:
-                line.append(f"\n{res.url}", style="blue")
-            lines.append(line)
-        parts.append(bullet_list(lines, "•", 2))
+        parts.append(bullet_list([links.resource(res) for res in topic.resources], "•", 2))
+    own = own_resources(state, topic.id)
+    if own:
+        parts += [Text(""), Text("Your links", style="bold")]
+        parts.append(bullet_list([links.resource(res) for res in own], "•", 2))
     papers = related_papers(state, topic.id)
     if papers:
         parts += [Text(""), Text("Papers", style="bold"), bullet_list([Text(paper_line(p)) for p in papers], "•", 2)]
@@ -100,7 +171,9 @@ def render_next(console: Console, state: State, plan: Plan, percent: float) -> N
         console.print("Mark a prerequisite done or skipped (llmpath done|skip TOPIC) to unblock it.")
         return
     first, *rest = plan.suggestions
-    console.print(suggestion_panel(state, first))
+    links = Links(console.width - PANEL_EDGES - NEXT_LABEL_WIDTH - NEXT_LABEL_GAP - after_bullet(0))
+    console.print(suggestion_panel(state, first, links))
+    links.print(console)
     if rest:
         console.print(Text("Then", style="bold"))
         console.print(
@@ -108,12 +181,26 @@ def render_next(console: Console, state: State, plan: Plan, percent: float) -> N
                 [Text.assemble(state.roadmap.display_title(i.topic), (f"  {i.topic}", "dim")) for i in rest], "›", 2
             )
         )
-    if first.status == "in_progress":
-        console.print(Text(f"When you have it: llmpath done {first.topic}", style="dim"))
+    commands = [("Begin it:", f"llmpath start {first.topic}")] if first.status == "todo" else []
+    commands += [("Finish it:", f"llmpath done {first.topic}"), ("All of it:", f"llmpath show {first.topic}")]
+    width = max(len(label) for label, _ in commands) + 1
+    console.print(Text("\n".join(label.ljust(width) + command for label, command in commands), style="dim"))
+    render_later_starts(console, track, later_starts(state, track))
+
+
+def render_later_starts(console: Console, track: Track, starts: list[str]) -> None:
+    """How a learner who knows the first stages begins further on, while nothing is marked yet."""
+    if not starts:
+        return
+    first, *others = starts
+    if not others:
+        more = ""
+    elif len(others) <= LATER_STARTS_NAMED:
+        more = f"  (or {', '.join(others)})"
     else:
-        console.print(
-            Text(f"Begin it:   llmpath start {first.topic}\nFinish it:  llmpath done {first.topic}", style="dim")
-        )
+        more = "  (or another stage's number or title)"
+    console.print(Text("Know some already? Start at a later stage (nothing is marked done):", style="dim"))
+    console.print(Padding(Text(f"llmpath track use {track.id} --from {first}{more}", style="dim"), (0, 0, 0, 2)))
 
 
 def topic_panel(state: State, topic_id: str, parts: list[RenderableType], status: str) -> Panel:
@@ -127,20 +214,72 @@ def topic_panel(state: State, topic_id: str, parts: list[RenderableType], status
     )
 
 
-def suggestion_panel(state: State, item: Suggestion) -> Panel:
-    parts = topic_details(state, state.roadmap.topics[item.topic], item.stage)
-    parts += [Text(""), Text.assemble(("Why next: ", "bold"), item.reason)]
+def shown_in_next(part: str, total: int) -> int:
+    """How many of a part's items `next` shows: the first few, or all when just one more is left
+    (leaving one out would save a line and cost a look at `show`)."""
+    first = NEXT_SHOWN[part]
+    return total if total <= first + 1 else first
+
+
+def one_line(text: str) -> Text:
+    return Text(text, no_wrap=True, overflow="ellipsis")
+
+
+def suggestion_panel(state: State, item: Suggestion, links: Links) -> Panel:
+    """The topic in brief: where it is, the start of its body, its first checklist points,
+    resources and papers (each part's count when some are left out), and why it is next."""
+    topic = state.roadmap.topics[item.topic]
+    parts: list[RenderableType] = [
+        FirstLines(Text(topic_location(state, topic, item.stage), style="cyan"), NEXT_LOCATION_LINES)
+    ]
+    if topic.body:
+        parts.append(FirstLines(Text(topic.body), NEXT_BODY_LINES))
+    points = [point for group in topic.checklist for point in group.items]
+    papers = related_papers(state, topic.id)
+    resources = topic.resources[: shown_in_next("Resources", len(topic.resources))]
+    own = own_resources(state, topic.id)
+    sections = [
+        ("Checklist", "□", len(points), [one_line(p) for p in points[: shown_in_next("Checklist", len(points))]]),
+        ("Resources", "•", len(topic.resources), [links.resource(r, one_line=True) for r in resources]),
+        (
+            "Your links",
+            "•",
+            len(own),
+            [links.resource(r, one_line=True) for r in own[: shown_in_next("Your links", len(own))]],
+        ),
+        ("Papers", "•", len(papers), [one_line(paper_line(p)) for p in papers[: shown_in_next("Papers", len(papers))]]),
+    ]
+    facts = Table.grid(padding=(0, NEXT_LABEL_GAP, 0, 0))
+    facts.add_column(width=NEXT_LABEL_WIDTH, no_wrap=True)
+    facts.add_column(ratio=1)
+    for label, symbol, total, items in sections:
+        if items:
+            heading = Text(label, style="bold")
+            if len(items) < total:
+                heading.append(f"\n{len(items)} of {total}", style="dim")
+            facts.add_row(heading, bullet_list(items, symbol, 0))
+    facts.add_row(Text("Why next", style="bold"), Text(item.reason))
+    parts += [Text(""), facts]
     return topic_panel(state, item.topic, parts, item.status)
 
 
 def render_show(console: Console, state: State, topic: Topic, stages: list[tuple[Track, Stage]]) -> None:
-    parts = topic_details(state, topic, stages[0][1] if stages else None)
+    links = Links(console.width - PANEL_EDGES - after_bullet(2))
+    parts = topic_details(state, topic, stages[0][1] if stages else None, links)
     on = ", ".join(f"{track.id} ({stage.title})" for track, stage in stages)
     if on:
         parts.insert(2, Text(f"On tracks: {on}", style="dim"))
     if topic.retired:
         parts.insert(0, Text("Retired: this topic left the roadmap; its records are kept.", style="yellow"))
     console.print(topic_panel(state, topic.id, parts, state.status(topic.id)))
+    links.print(console)
+    notes = state.records.topic_notes(topic.id)
+    if notes:
+        console.print(
+            dated_notes(
+                "Your notes", "", [(n.noted_on.isoformat(), "", Text(n.note)) for n in notes], middle_shown=False
+            )
+        )
     history = state.history(topic.id)
     if not history:
         console.print(Text("No status changes recorded yet.", style="dim"))
@@ -182,9 +321,25 @@ def render_log(console: Console, state: State, entries: list[LogEntry]) -> None:
                 paper.title if paper else read.paper, undone, ("  " + read.note if read.note else "", "dim")
             )
             grid.add_row(day, Text("read"), line)
-        if not entry.events and not entry.reads:
-            grid.add_row(day, Text(entry.change.kind.replace("_", " ")), Text.assemble(entry.change.summary, undone))
+        for note in entry.notes:
+            grid.add_row(
+                day, Text("note"), Text.assemble(_title_of(state, note.topic), undone, ("  " + note.note, "dim"))
+            )
+        for link in entry.links:
+            line = Text.assemble(_title_of(state, link.topic), undone, ("  " + (link.title or link.url), "dim"))
+            grid.add_row(day, Text("link"), line)
+        if not (entry.events or entry.reads or entry.notes or entry.links):
+            label = LOG_LABELS.get(entry.change.kind, entry.change.kind)
+            grid.add_row(day, Text(label), Text.assemble(entry.change.summary, undone))
     console.print(grid)
+
+
+# How `log` names a kind of change in its narrow second column.
+LOG_LABELS = {"paper_read": "read", "paper_target": "target", "read_correction": "reading"}
+
+
+def _title_of(state: State, topic_id: str) -> str:
+    return state.roadmap.display_title(topic_id) if topic_id in state.roadmap.topics else topic_id
 
 
 def render_undo_walk(console: Console, walk: list[Change]) -> None:

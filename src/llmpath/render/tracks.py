@@ -5,24 +5,35 @@ from __future__ import annotations
 import textwrap
 
 from rich import box
-from rich.console import Console, RenderableType
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from ..domain.progress import Tally, TrackProgress, tally
+from ..domain.progress import Pace, Tally, TrackProgress, tally
 from ..domain.state import State
 from ..domain.summary import Summary
 from ..roadmap.schema import Stage, Track
 from .console import bar, mark
 
 LIST_POSITION_WIDTH = 7
-LIST_ID_WIDTH = 38
+LIST_ID_WIDTH = 38  # the widest the id column grows; a longer id takes the line to itself
+LIST_TITLE_WIDTH = 16  # the narrowest title column beside the ids, unless a title's word is longer
+
+PROGRESS_BAR_WIDTH = 20
+PROGRESS_BAR_MIN = 10  # below this, a stage's title goes on a line of its own above its figures
+PROGRESS_TITLE_MIN = 16  # the narrowest the stage titles get beside their bars
 
 
 def counts(tally: Tally) -> str:
     skipped = f" ↷{tally.skipped}" if tally.skipped else ""
-    return f"{tally.done}/{tally.total - tally.skipped}{skipped}"
+    return f"{tally.done}/{tally.counted}{skipped}"
+
+
+def wrapped(text: str, width: int) -> list[str]:
+    """Lines of at most `width` columns, broken between words only: a word longer than the line
+    keeps its line to itself, whole (an id a learner copies, a title's long word)."""
+    return textwrap.wrap(text, max(width, 1), break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def render_roadmap(
@@ -56,74 +67,93 @@ def render_roadmap(
             if topic.optional:
                 line.append(" (optional)", style="dim")
             parent.add(line)
-    console.print(tree)
+    console.print(tree, overflow="ellipsis")  # a word too long for its branch is cut, never split
 
 
 def render_list(console: Console, state: State, rows: list[tuple[int, Stage, str]]) -> None:
-    """One line a topic under stage and module headings.
+    """One line a topic under stage and module headings: position, mark, id, title. Ids are never
+    split (a learner copies them) and titles wrap between words, at any width: an id too long for
+    its column takes the line to itself; on a terminal too narrow for most ids to fit in a column
+    beside the titles, each id goes under its title.
 
     Built as a single Text: a Rich Table of a hundred rows costs more than the rest of the command.
     """
     if not rows:
         console.print(Text("No topics match.", style="dim"))
         return
-    id_width = min(max(len(topic_id) for _, _, topic_id in rows), LIST_ID_WIDTH)
-    indent = LIST_POSITION_WIDTH + len(" ○ ") + id_width + 2
-    title_width = max(console.width - indent, 16)
+    width = console.width
+    lead = LIST_POSITION_WIDTH + len(" ○ ")
+    longest = max(len(topic_id) for _, _, topic_id in rows)
+    longest_word = max(len(word) for _, _, topic_id in rows for word in state.roadmap.topics[topic_id].title.split())
+    id_width = min(longest, LIST_ID_WIDTH, width - lead - 2 - max(LIST_TITLE_WIDTH, longest_word))
+    # Ids in a column beside the titles while most fit in it, and the rest after the position;
+    # else each id under its title.
+    fitting = sum(1 for _, _, topic_id in rows if len(topic_id) <= id_width)
+    beside = 2 * fitting >= len(rows) and lead + longest <= width
+    indent = lead + id_width + 2 if beside else lead
     out = Text()
     current: tuple[str, str | None] | None = None
     for position, stage, topic_id in rows:
         topic = state.roadmap.topics[topic_id]
         if current is None or current[0] != stage.id:
-            out.append(f"{stage.title}\n", style="bold")
+            out.append("\n".join(wrapped(stage.title, width)) + "\n", style="bold")
         if topic.module and (current is None or current != (stage.id, topic.module)):
-            out.append(f"  {state.roadmap.modules[topic.module].title}\n", style="italic")
+            heading = wrapped(state.roadmap.modules[topic.module].title, width - 2)
+            out.append("".join(f"  {line}\n" for line in heading), style="italic")
         current = (stage.id, topic.module)
         out.append(f"{position:>{LIST_POSITION_WIDTH}} ", style="dim")
         out.append_text(mark(state.status(topic_id)))
-        if len(topic_id) > id_width:  # a long id gets its own line
+        title = wrapped(topic.title + (" (optional)" if topic.optional else ""), width - indent)
+        if beside and len(topic_id) <= id_width:
+            out.append(f" {topic_id.ljust(id_width)}  ")
+        elif beside:  # a long id gets its own line
             out.append(f" {topic_id}\n" + " " * indent)
         else:
-            out.append(f" {topic_id.ljust(id_width)}  ")
-        lines = textwrap.wrap(topic.title + (" (optional)" if topic.optional else ""), title_width) or [""]
-        out.append(lines[0] + "\n")
-        for line in lines[1:]:
-            out.append(" " * indent + line + "\n")
+            out.append(" ")
+        out.append(f"\n{' ' * indent}".join(title) + "\n")
+        if not beside:  # the id on a line of its own: under its title, or from the margin if too long
+            out.append(" " * (indent if indent + len(topic_id) <= width else 0) + topic_id + "\n")
     out.rstrip()
     console.print(out, soft_wrap=True)
 
 
-def bar_row(table: Table, label: RenderableType, tally: Tally) -> None:
-    counted = max(tally.total - tally.skipped, 0)
-    table.add_row(
-        label,
-        bar(tally.done if counted else 1, counted or 1, 20),
-        f"{tally.percent:g}%",
-        counts(tally),
+def progress_figures(tally: Tally, bar_width: int, percent_width: int, counts_width: int) -> Text:
+    """A stage's bar, percent and counts, each to a fixed width so that rows line up."""
+    counted = max(tally.counted, 0)
+    return Text.assemble(
+        bar(tally.done if counted else 1, counted or 1, bar_width),
+        f"  {f'{tally.percent:g}%':>{percent_width}}  {counts(tally):>{counts_width}}",
     )
 
 
 def render_progress(console: Console, progress: TrackProgress) -> None:
-    table = Table(box=box.SIMPLE, show_header=False, pad_edge=False)
-    table.add_column("stage", overflow="fold")
-    table.add_column("bar", width=20, no_wrap=True)
-    table.add_column("%", justify="right", no_wrap=True)
-    table.add_column("done", justify="right", no_wrap=True)
-    for stage_progress in progress.stages:
-        bar_row(table, stage_progress.stage.title, stage_progress.tally)
-    table.add_section()
-    bar_row(table, Text("Overall", style="bold"), progress.tally)
+    rows: list[tuple[Text, Tally]] = [(Text(sp.stage.title), sp.tally) for sp in progress.stages]
+    rows.append((Text("Overall", style="bold"), progress.tally))
+    percent_width = max(len(f"{t.percent:g}%") for _, t in rows)
+    counts_width = max(len(counts(t)) for _, t in rows)
+    figures_width = percent_width + counts_width + 4  # and the bar, two spaces before each figure
+    bar_width = min(PROGRESS_BAR_WIDTH, console.width - PROGRESS_TITLE_MIN - 2 - figures_width)
     console.print(Text(progress.track.title, style="bold"))
-    console.print(table)
+    console.print()
+    if bar_width >= PROGRESS_BAR_MIN:  # titles beside their bars, wrapped between words
+        table = Table.grid(padding=(0, 0, 0, 2))
+        table.add_column("stage", ratio=1, overflow="ellipsis")
+        table.add_column("figures", no_wrap=True)
+        for number, (label, stage_tally) in enumerate(rows):
+            if number == len(rows) - 1:
+                table.add_row()  # a blank line before Overall
+            table.add_row(label, progress_figures(stage_tally, bar_width, percent_width, counts_width))
+        console.print(table)
+    else:  # too narrow: each title on a line of its own, its figures under it
+        bar_width = max(min(PROGRESS_BAR_WIDTH, console.width - 2 - figures_width), 1)
+        for number, (label, stage_tally) in enumerate(rows):
+            if number == len(rows) - 1:
+                console.print()
+            console.print(label, overflow="ellipsis")
+            console.print(Text("  ").append_text(progress_figures(stage_tally, bar_width, percent_width, counts_width)))
+    console.print()
     tally = progress.tally
-    facts = [
-        f"Done this week: {progress.done_this_week}",
-        f"Pace: {progress.pace_per_week:g} topics a week (last 4 weeks)",
-    ]
-    if progress.weeks_left is not None:
-        facts.append(f"Time left at this pace: {format_weeks(progress.weeks_left)} for {tally.remaining} topics")
-    elif tally.remaining:
-        facts.append(f"Time left: {tally.remaining} topics to go; mark a few done to see a pace")
+    facts = [f"Done this week: {progress.done_this_week}", pace_line(progress.pace), time_left_line(progress)]
     if tally.skipped:
         facts.append(f"Skipped: {tally.skipped} (left out of the percentage)")
     if tally.in_progress:
@@ -136,6 +166,24 @@ def render_progress(console: Console, progress: TrackProgress) -> None:
         )
     for fact in facts:
         console.print(fact)
+
+
+def pace_line(pace: Pace) -> str:
+    if pace.per_week is None:
+        return f"Pace: {pace.reason}; it starts a week after your first change"
+    weeks = "last week" if pace.weeks == 1 else f"last {pace.weeks} weeks"
+    return f"Pace: {pace.per_week:g} {'topic' if pace.per_week == 1 else 'topics'} a week ({weeks})"
+
+
+def time_left_line(progress: TrackProgress) -> str:
+    remaining = progress.tally.remaining
+    if progress.finished:
+        return "Time left: none, the track is finished (every topic is done or skipped)"
+    topics = "topic" if remaining == 1 else "topics"
+    if progress.weeks_left is not None:
+        return f"Time left at this pace: {format_weeks(progress.weeks_left)} for {remaining} {topics}"
+    why = "once there is a pace" if progress.pace.per_week is None else "once you mark some done"
+    return f"Time left: {remaining} {topics} to go; an estimate comes {why}"
 
 
 def format_weeks(weeks: float) -> str:
