@@ -58,14 +58,15 @@ def test_ascii_leaves_out_everything_else(cli, llmpath_home):
 def test_setup_mistakes_are_reported(llmpath_home):
     for args in (["--format", "{nope}"], ["--bogus"], ["--format", "{"]):
         result = run_badge(llmpath_home, *args)
-        assert result.returncode == 2 and result.stderr.startswith("llmpath badge: ")
+        assert result.returncode == 2 and result.stderr.startswith("error: ")
+        assert result.stderr.endswith("; see 'llmpath badge --help'\n")
 
 
 @pytest.mark.parametrize("template", ["{track[x]}", "{track.upper}", "{percent:>5}", "{next!r}", "{", "}"])
 def test_templates_beyond_bare_fields_are_refused(cli, llmpath_home, template):
     cli("done", "math-foundations")
     result = run_badge(llmpath_home, "--format", template)
-    assert result.returncode == 2 and result.stderr.startswith("llmpath badge: ") and "Traceback" not in result.stderr
+    assert result.returncode == 2 and result.stderr.startswith("error: ") and "Traceback" not in result.stderr
     assert cli("shell-init", "bash", "--format", template, code=2).stderr.startswith("error: ")
 
 

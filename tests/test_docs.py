@@ -1,18 +1,15 @@
 """Help and documentation: every command and subcommand the app registers has help with an example,
-answers --help, is in README.md's command reference, and, when it takes --json, prints JSON only.
+answers --help and is in README.md's command reference. (What --json prints is checked against
+docs/json.md by test_json_shapes.py.)
 
 The commands come from walking the Typer app (tests/commands.py), never from a list kept by hand."""
 
-import json
 from pathlib import Path
 
 import pytest
-from commands import ALL, COMMANDS, TOP_LEVEL, name, required_arguments, takes_json
+from commands import ALL, COMMANDS, TOP_LEVEL, name
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-
-# A value for each kind of required argument a read command takes, by the argument's name.
-ARGUMENTS = {"topic": "rag-retrieval-methods", "paper": "lora"}
 
 
 def reference():
@@ -38,23 +35,6 @@ def test_every_command_has_help_with_an_example(cli, path, command):
 @pytest.mark.parametrize(("path", "command"), ALL, ids=[name(path) for path, _ in ALL])
 def test_every_command_is_in_the_readme_command_reference(path, command):
     assert f"$ llmpath {' '.join([*path, '--help'])}\n" in reference(), f"README.md does not show llmpath {name(path)}"
-
-
-JSON_COMMANDS = [(path, command) for path, command in ALL if takes_json(command)]
-
-
-@pytest.mark.stores
-@pytest.mark.parametrize(("path", "command"), JSON_COMMANDS, ids=[name(path) for path, _ in JSON_COMMANDS])
-def test_every_command_with_json_prints_json_only(cli, store, path, command):
-    missing = [a for a in required_arguments(command) if a not in ARGUMENTS]
-    assert not missing, f"add an example value for {missing} of llmpath {name(path)} to ARGUMENTS"
-    arguments = [ARGUMENTS[a] for a in required_arguments(command)]
-    if path[:1] == ("group",):  # a study group lives on a server, set up by its owner
-        if store == "sqlite":
-            assert "lives on a PostgreSQL store" in cli(*path, "--json", code=2).stderr
-            return
-        cli("group", "init")
-    json.loads(cli(*path, *arguments, "--json").stdout)
 
 
 def test_bare_llmpath_shows_where_you_are_and_help_lists_every_command(cli):

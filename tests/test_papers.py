@@ -131,12 +131,12 @@ def week(cli_json, *args):
 def test_log_by_id_arxiv_title_prefix_or_close_match(cli, cli_json, query):
     out = cli("papers", "log", query).stdout
     assert "Logged LoRA" in out and "This week" in out
-    assert [p["id"] for p in week(cli_json)["papers"]] == ["lora"]
+    assert [p["paper"] for p in week(cli_json)["papers"]] == ["lora"]
 
 
 def test_the_tables_wording_finds_its_paper(cli, cli_json):
     cli("papers", "log", "Attention Is All You Need (Vaswani et al.)")
-    assert week(cli_json)["papers"][0]["id"] == "attention-is-all-you-need"
+    assert week(cli_json)["papers"][0]["paper"] == "attention-is-all-you-need"
 
 
 def test_an_unknown_title_is_refused_with_suggestions(cli, cli_json):
@@ -149,8 +149,8 @@ def test_an_unknown_title_is_refused_with_suggestions(cli, cli_json):
 def test_new_adds_an_own_paper_that_can_be_logged_again(cli, cli_json):
     out = cli("papers", "log", "Our lab's long-context preprint", "--new").stdout
     assert "own-our-lab-s-long-context-preprint" in out and "added as your own paper" in out
-    cli("papers", "log", "own-our-lab-s-long-context-preprint", "--on", "yesterday")
-    cli("papers", "log", "Our lab's long-context preprint")
+    cli("papers", "log", "own-our-lab-s-long-context-preprint", "--on", "2026-11-02")
+    cli("papers", "log", "Our lab's long-context preprint", "--on", "2026-11-01")
     data = cli_json("papers", "show", "our lab's long-context")
     assert data["own"] is True and data["reads"] == 3
     assert week(cli_json)["count"] == 1
@@ -193,12 +193,12 @@ def test_bad_log_options_are_refused(cli, cli_json, args, message):
 
 
 def test_the_same_paper_twice_in_one_week_counts_once(cli, cli_json):
-    cli("papers", "log", "lora")
-    cli("papers", "log", "lora")
-    data = week(cli_json)
+    cli("papers", "log", "lora", "--on", "2026-11-16")
+    cli("papers", "log", "lora", "--on", "2026-11-18")
+    data = week(cli_json, "--of", "2026-W47")
     assert data["count"] == 1 and len(data["papers"]) == 2 and data["met"] is False
-    cli("papers", "log", "bert")
-    data = week(cli_json)
+    cli("papers", "log", "bert", "--on", "2026-11-22")
+    data = week(cli_json, "--of", "2026-W47")
     assert (data["count"], data["target"], data["met"]) == (2, 2, True)
     assert data["streak"] == 1
 

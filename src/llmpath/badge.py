@@ -318,7 +318,7 @@ def main(args):
     except ValueError as problem:
         # A mistake in how the badge is set up, shown once while setting it up; everything that
         # can go wrong at prompt time is silent.
-        print(f"llmpath badge: {problem}; see llmpath badge --help", file=sys.stderr)
+        print(f"error: {problem}; see 'llmpath badge --help'", file=sys.stderr)  # as the app's usage errors
         return 2
     if wants_help:
         sys.stdout.write(USAGE)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
+from .. import completion
 from .. import paths as paths_module
 from ..domain.state import State
 from ..errors import LlmpathError
@@ -54,6 +57,53 @@ def for_the_terminal(message: str) -> str:
     )
 
 
+def print_error(message: str) -> None:
+    """`error: MESSAGE` on stderr, the one way llmpath reports a problem the user can fix. Shown
+    visibly: messages quote names and text that came from files, the store, other people or argv."""
+    typer.echo(for_the_terminal(visible(f"error: {message}", newlines=True)), err=True)
+
+
+# Click's UsageError, reached through Typer's public BadParameter: Typer ships its own copy of
+# Click in recent versions and uses the `click` package in older ones.
+ClickUsageError = typer.BadParameter.__base__
+
+
+class OneLineUsageErrors(TyperGroup):
+    """A group whose usage errors (an unknown option or command, a missing argument, a bad value)
+    print as llmpath's own errors do, `error: ...; see 'llmpath CMD --help'` on one line, exit 2,
+    instead of Click's usage block. Click raises them while parsing a command's arguments: in the
+    group's make_context for its own options, in its invoke for a subcommand's."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except ClickUsageError as error:
+            here = f"{parent.command_path} {info_name}" if parent is not None else info_name
+            exit_with_usage_error(error, here or "llmpath")
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ClickUsageError as error:
+            # Click names no command for some errors (an option missing its value): the one being parsed.
+            here = " ".join(filter(None, (ctx.command_path, ctx.invoked_subcommand)))
+            exit_with_usage_error(error, here)
+
+
+def exit_with_usage_error(error: Any, command_path: str) -> NoReturn:
+    """Print a Click usage error in llmpath's style and exit 2, the code Click gives it."""
+    message = " ".join(error.format_message().split())  # one line, whatever Click wrapped
+    # Click suggests as "No such command 'stauts'. Did you mean 'status'?" or "No such option: --jsn
+    # (Possible options: --json)": either reads as one clause, "(did you mean ...?)".
+    suggestion = re.search(r"\.? (?:Did you mean (.*)\?|\(Possible options: (.*)\))$", message)
+    if suggestion:
+        message = f"{message[: suggestion.start()]} (did you mean {suggestion[1] or suggestion[2]}?)"
+    message = message.removesuffix(".")
+    where = error.ctx.command_path if error.ctx is not None else command_path
+    print_error(f"{message[:1].lower()}{message[1:]}; see '{where} --help'")
+    raise typer.Exit(ClickUsageError.exit_code)
+
+
 def handle_errors(command: F) -> F:
     """Print a user-caused problem as one line on stderr and exit with its code, no traceback;
     and, however the command ends, close the store connections it read through."""
@@ -63,8 +113,7 @@ def handle_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except LlmpathError as error:
-            # Messages quote names and text that came from files, the store or other people.
-            typer.echo(for_the_terminal(visible(f"error: {error}", newlines=True)), err=True)
+            print_error(str(error))
             raise typer.Exit(error.exit_code) from None
         finally:
             readmodel = sys.modules.get("llmpath.app.readmodel")  # loaded only if the command read the store
@@ -105,4 +154,11 @@ def today() -> date:
 
 
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON for scripts instead of text.")
-TRACK_OPTION = typer.Option(None, "--track", "-t", metavar="NAME", help="Look at this track instead of the active one.")
+TRACK_OPTION = typer.Option(
+    None,
+    "--track",
+    "-t",
+    metavar="NAME",
+    help="Look at this track instead of the active one.",
+    autocompletion=completion.tracks,
+)

@@ -17,7 +17,8 @@ class CohortRow:
     learner: str
     track: str
     percent: int
-    on: str  # the topic they are on: in progress, else the next one
+    topic: str | None  # the topic they are on: in progress, else the next one (none: finished)
+    topic_title: str  # its display title
     done_this_week: int
     papers: int
     target: int
@@ -28,7 +29,8 @@ class CohortRow:
             "learner": self.learner,
             "track": self.track,
             "percent": self.percent,
-            "on": self.on,
+            "topic": self.topic,
+            "topic_title": self.topic_title,
             "done_this_week": self.done_this_week,
             "papers": self.papers,
             "target": self.target,
@@ -38,7 +40,7 @@ class CohortRow:
 
 def cohort_row(learner: str, state: State, track: Track, today: date, last_active: date | None) -> CohortRow:
     brief = summary(state, track, today)
-    on = state.roadmap.display_title(brief.on) if brief.on else ""
+    title = state.roadmap.display_title(brief.on) if brief.on else ""
     return CohortRow(
-        learner, track.id, brief.percent, on, brief.done_this_week, brief.papers, brief.target, last_active
+        learner, track.id, brief.percent, brief.on, title, brief.done_this_week, brief.papers, brief.target, last_active
     )

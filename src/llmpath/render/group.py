@@ -22,7 +22,7 @@ def render_cohort(console: Console, rows: list[CohortRow]) -> None:
             Text(row.learner),  # Text: names and titles are data, never markup
             Text(row.track),
             f"{row.percent}%",
-            Text(row.on),
+            Text(row.topic_title),
             str(row.done_this_week),
             f"{row.papers}/{row.target}",
             row.last_active.isoformat() if row.last_active else "never",

@@ -68,6 +68,9 @@ def render_week(console: Console, state: State, view: WeekView) -> None:
     else:
         status.append("  not met", style="red")
     line = Table.grid(padding=(0, 1, 0, 0))
+    line.add_column(no_wrap=True)
+    line.add_column(no_wrap=True)  # the bar keeps its width; the words beside it wrap
+    line.add_column()
     line.add_row("Target", bar(min(tally.count, tally.target), tally.target, 20), status)
     console.print(line)
     weeks = "week" if view.streak == 1 else "weeks"
@@ -141,14 +144,22 @@ def render_paper(console: Console, state: State, paper: Paper, reads: list[Read]
 
 
 def render_paper_summary(console: Console, summary: dict) -> None:
-    """One line: this week's papers against the target, and one unread paper to read next."""
+    """One line: this week's papers against the target, and one unread paper to read next, its
+    title cut to fit. Its id is never cut (a learner copies it): when the id would be, the
+    suggestion takes a line of its own."""
     line = Text.assemble(
         ("Papers this week: ", ""),
         week_bar(summary["count"], summary["target"]),
         f" {summary['count']}/{summary['target']}",
     )
     line.append("  met ✔" if summary["met"] else "", style="green")
-    if summary["suggestion"]:
-        line.append(f"  · read next: {summary['suggestion']['id']}, {summary['suggestion']['title']}", style="dim")
+    suggestion = summary["suggestion"]
+    if suggestion:
+        read_next = f"read next: {suggestion['id']}, {suggestion['title']}"
+        if line.cell_len + len(f"  · read next: {suggestion['id']},") < console.width:  # and room for …
+            line.append(f"  · {read_next}", style="dim")
+        else:
+            console.print(line, no_wrap=True, overflow="ellipsis")
+            line = Text(read_next[:1].upper() + read_next[1:], style="dim")
     line.truncate(console.width, overflow="ellipsis")
     console.print(line, no_wrap=True)
