@@ -1,3 +1,5 @@
+import sys
+
 from .entry import main
 
-main()
+sys.exit(main())

@@ -1,5 +1,6 @@
 """The console script's entry point: kept light so fast paths skip the Typer app."""
 
+import os
 import sys
 
 
@@ -17,6 +18,15 @@ def tolerate_any_encoding() -> None:
 def main() -> int | None:
     tolerate_any_encoding()
     args = sys.argv[1:]
+    instruction = os.environ.get("_LLMPATH_COMPLETE")
+    if instruction:
+        # A TAB: topic, paper, track and stage names come from the store without the Typer app,
+        # which answers every other completion.
+        from . import completion
+
+        answered = completion.main(instruction)
+        if answered is not None:
+            return answered
     if args[:1] == ["badge"]:
         # Runs before every shell prompt: the standard-library badge, never the Typer app.
         from .badge import main as badge

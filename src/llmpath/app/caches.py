@@ -1,4 +1,5 @@
-"""The only writer of the prompt's badge file; the read model's tables have theirs in readmodel.py.
+"""The only writer of the prompt's badge file and of shell completion's names for a server's store;
+the read model's tables have theirs in readmodel.py.
 
 This module imports no SQLAlchemy, so the prompt's slow path (llmpath.badge) uses it too.
 """
@@ -52,7 +53,30 @@ def after_write(paths: Paths) -> State:
             "the prompt badge will be slower until it can",
             file=sys.stderr,
         )
+    write_completion_names(paths, state)
     return state
+
+
+def write_completion_names(paths: Paths, state: State) -> None:
+    """The names shell completion offers, for a server's store, which a TAB never asks: the cache
+    file llmpath.completion reads. A TAB reads an SQLite store itself, as it stands."""
+    from ..store.database import database_of
+
+    database = database_of(paths)
+    if not database.is_server:
+        return
+    from .. import completion
+    from ..files import write_atomically
+    from ..roadmap.digest import roadmap_digest
+
+    path = paths.data_dir / completion.INDEX_NAME
+    try:
+        stamp = completion.index_stamp(state, database.label, roadmap_digest(paths.roadmap))
+        found = completion.read_index(path)
+        if found is None or found[0] != stamp:  # most changes leave every name as it was
+            write_atomically(path, completion.index_text(state, stamp))
+    except OSError:
+        pass  # a TAB then offers no names; the change is saved, and the badge's warning names the directory
 
 
 def badge_for_prompt(paths: Paths) -> dict[str, str] | None:

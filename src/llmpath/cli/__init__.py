@@ -9,14 +9,15 @@ from __future__ import annotations
 import typer
 
 from .. import __version__
-from . import admin, backup, prompt, study, views
-from .common import Options
+from . import admin, backup, notes, prompt, study, views
+from .common import OneLineUsageErrors, Options
 from .group import group_app
 from .papers import papers_app
 from .tracks import track_app
 
 app = typer.Typer(
     name="llmpath",
+    cls=OneLineUsageErrors,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     add_completion=True,
@@ -25,8 +26,8 @@ app = typer.Typer(
 )
 
 
-def _version(value: bool) -> None:
-    if value:
+def _version(ctx: typer.Context, value: bool) -> None:
+    if value and not ctx.resilient_parsing:  # not while completing a command line that holds it
         typer.echo(f"llmpath {__version__}")
         raise typer.Exit()
 
@@ -58,10 +59,11 @@ def main(
 
 
 study.register(app)
+notes.register(app)
 views.register(app)
-app.add_typer(track_app, name="track")
-app.add_typer(papers_app, name="papers")
-app.add_typer(group_app, name="group")
+app.add_typer(track_app, name="track", cls=OneLineUsageErrors)
+app.add_typer(papers_app, name="papers", cls=OneLineUsageErrors)
+app.add_typer(group_app, name="group", cls=OneLineUsageErrors)
 backup.register(app)
 prompt.register(app)
 admin.register(app)

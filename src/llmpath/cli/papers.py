@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 
+from .. import completion
 from ..domain.papers import suggested_papers
 from ..domain.state import State
 from ..errors import UsageError
@@ -15,7 +16,9 @@ from .common import JSON_OPTION, handle_errors, paths_of, print_json, say, state
 papers_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
 
 WEEK_OF_OPTION = typer.Option(None, "--of", metavar="WEEK", help="Another week: 2026-W47, a date inside it, or last.")
-TOPIC_FILTER = typer.Option(None, "--topic", metavar="TOPIC", help="Only papers tied to this topic.")
+TOPIC_FILTER = typer.Option(
+    None, "--topic", metavar="TOPIC", help="Only papers tied to this topic.", autocompletion=completion.topics
+)
 UNREAD_OPTION = typer.Option(False, "--unread", help="Only papers you have not read.")
 
 
@@ -85,9 +88,9 @@ def show_week(ctx: typer.Context, of: str | None, as_json: bool) -> None:
                 "streak": view.streak,
                 "papers": [
                     {
-                        "id": r.paper,
+                        "paper": r.paper,
                         "title": state.papers[r.paper].title if r.paper in state.papers else r.paper,
-                        "read_on": r.read_on.isoformat(),
+                        "on": r.read_on.isoformat(),
                         "pass": r.pass_number,
                         "note": r.note,
                     }
@@ -149,7 +152,10 @@ def list_papers(
 def log(
     ctx: typer.Context,
     paper: str = typer.Argument(
-        ..., metavar="PAPER", help="A catalog id, arXiv id, title, unique prefix or close match."
+        ...,
+        metavar="PAPER",
+        help="A catalog id, arXiv id, title, unique prefix or close match.",
+        autocompletion=completion.papers,
     ),
     new: bool = typer.Option(False, "--new", help="A paper not in the catalog: add it as your own, by this title."),
     on: str = typer.Option(None, "--on", metavar="DATE", help="The day you read it: YYYY-MM-DD, today or yesterday."),
@@ -158,7 +164,8 @@ def log(
         None, "--pass", min=1, max=3, metavar="1|2|3", help="Reading pass: 1 skim, 2 careful read, 3 re-derive."
     ),
 ) -> None:
-    """Log a paper you read; a paper read twice in a week counts once.
+    """Log a paper you read; a paper read twice in a week counts once. Logged again on the same
+    day with --note or --pass, it changes that reading's note or pass instead.
 
     \b
     Examples:
@@ -177,11 +184,48 @@ def log(
     kept_note = clean_note(note)
     paper_id, new_title = _paper_to_log(state, paper, new, resolve_paper)
     logged, after = changes.log_read(paths_of(ctx), paper_id, new_title, read_on, kept_note, pass_number)
-    title = after.papers[logged].title
-    added = " (added as your own paper)" if new_title else ""
-    say(f"Logged {title}{added}", indent="  ")
+    title = after.papers[logged.paper].title
+    day = read_on.isoformat()
+    if logged.outcome == "unchanged":
+        say(f"{title}: already logged on {day}, nothing changed (--note or --pass changes that reading)")
+        return
+    if logged.outcome == "amended":
+        say(f"Changed the {' and '.join(logged.fields)} of your reading of {title} on {day}", indent="  ")
+    else:
+        added = " (added as your own paper)" if new_title else ""
+        say(f"Logged {title}{added}", indent="  ")
     how = f" · pass {pass_number} ({PASSES[pass_number]})" if pass_number else ""
-    say(f"{logged} · read on {read_on.isoformat()}{how}", first="  ", indent="  ")
+    say(f"{logged.paper} · read on {day}{how}", first="  ", indent="  ")
+    _echo_week_line(after)
+
+
+@papers_app.command("unlog")
+@handle_errors
+def unlog(
+    ctx: typer.Context,
+    paper: str = typer.Argument(
+        ..., metavar="PAPER", help="A paper id, arXiv id, title or prefix.", autocompletion=completion.papers
+    ),
+    on: str = typer.Option(
+        None, "--on", metavar="DATE", help="Remove that day's reading (default: the latest reading)."
+    ),
+) -> None:
+    """Remove a reading logged by mistake: the latest, or that day's. `undo` brings it back.
+
+    \b
+    Examples:
+      llmpath papers unlog lora
+      llmpath papers unlog attention-is-all-you-need --on 2026-11-20
+    """
+    from ..app import changes
+    from ..domain.dates import parse_day
+    from ..domain.matcher import resolve_paper
+
+    state = state_of(ctx)
+    read_on = parse_day(on, today()) if on else None
+    paper_id = resolve_paper(state.papers, paper).id
+    removed, after = changes.unlog_read(paths_of(ctx), paper_id, read_on)
+    say(f"Removed your reading of {after.papers[paper_id].title} on {removed.read_on.isoformat()}", indent="  ")
     _echo_week_line(after)
 
 
@@ -210,7 +254,9 @@ def _echo_week_line(state: State) -> None:
 @handle_errors
 def show(
     ctx: typer.Context,
-    paper: str = typer.Argument(..., metavar="PAPER", help="A paper id, arXiv id, title or prefix."),
+    paper: str = typer.Argument(
+        ..., metavar="PAPER", help="A paper id, arXiv id, title or prefix.", autocompletion=completion.papers
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """One paper with every read of it: passes, days and notes.

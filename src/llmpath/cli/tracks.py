@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from .. import completion
 from ..domain.stages import find_stage
 from ..domain.state import ACTIVE_TRACK, START_STAGE_PREFIX
 from .common import JSON_OPTION, handle_errors, paths_of, print_json, say, state_of
@@ -60,12 +61,13 @@ def tracks(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
 @handle_errors
 def use(
     ctx: typer.Context,
-    name: str = typer.Argument(..., metavar="NAME", help="A track id or title."),
+    name: str = typer.Argument(..., metavar="NAME", help="A track id or title.", autocompletion=completion.tracks),
     start_from: str = typer.Option(
         None,
         "--from",
         metavar="STAGE",
         help="Begin `next` at this stage (id, number or title) or background (e.g. beginner, ml, research, engineering). Nothing is marked done.",
+        autocompletion=completion.completer(completion.STAGE, track_parameter="name"),
     ),
 ) -> None:
     """Make a track the active one, optionally starting at a later stage.
