@@ -331,6 +331,7 @@ def test_the_fast_paths_table_is_the_apps(cli):
 def test_every_topic_paper_track_and_stage_parameter_completes_its_kind():
     for path, command in ALL:
         arguments, options, _flags = completion.parameters(" ".join(path))
+        positions = [p.name for p in command.params if p.param_type_name == "argument"]
         for p in command.params:
             named = {
                 "TOPIC": completion.TOPIC,
@@ -342,7 +343,7 @@ def test_every_topic_paper_track_and_stage_parameter_completes_its_kind():
             if p.param_type_name == "option":
                 assert options.get(p.opts[0]) == named, (path, p.name)
             elif named:
-                assert completion.argument_kind(arguments, 0) == named, (path, p.name)
+                assert completion.argument_kind(arguments, positions.index(p.name)) == named, (path, p.name)
 
 
 def parameter_lines():

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.server_only
 
 OWNED_TABLES = (
     "change", "status_event", "paper_read", "paper_target", "setting_change", "own_paper", "read_correction",
-    "topic_note", "topic_link", "taken_back", "topic_status", "learner",
+    "topic_note", "topic_link", "study_session", "study_timer", "study_target", "taken_back", "topic_status",
+    "learner",
 )  # fmt: skip
 
 
@@ -110,6 +111,9 @@ def test_in_psql_a_learner_can_neither_read_nor_change_another_learners_records(
         cli("papers", "log", f"{name} own paper", "--pass", "2")  # a correction of that reading
         cli("note", "math-foundations", f"{name} private note")
         cli("link", "math-foundations", f"https://example.org/{name}")
+        cli("study", "30m", "--note", f"{name} private study")
+        cli("study", "target", "40m")
+        cli("study", "start")
         cli("papers", "target", "3")
         cli("group", "share", "on")
     ada, bob_login = group["ada"], group["bob"].split("//")[1].split(":")[0]
@@ -253,19 +257,21 @@ def test_each_shells_prompt_asks_for_a_refresh_at_most_once_a_minute(shell, tmp_
 def test_a_group_set_up_before_an_upgrade_keeps_every_new_table_private(cli, store_sql):
     """A store upgraded past 0008 on a server whose group is set up: the tables the upgrade makes
     get the group's row-level security in the same migration, not at the next `group init`."""
+    new_tables = ("read_correction", "topic_note", "topic_link", "study_session", "study_timer", "study_target")
     cli("group", "init")
     store_sql(  # back to 0008, as an older llmpath left it
-        "DROP TABLE read_correction, topic_note, topic_link;"
+        "DROP TABLE read_correction, topic_note, topic_link, study_session, study_timer, study_target;"
         " DROP INDEX ix_paper_read_counted;"
         " CREATE INDEX ix_paper_read_paper_id_change_id_read_on ON paper_read (paper_id, change_id, read_on);"
-        " DELETE FROM migration WHERE name = '0009_notes_links_corrections'"
+        " DELETE FROM migration WHERE name IN ('0009_notes_links_corrections', '0010_study_time')"
     )
     cli("next")
     forced = dict(
         store_sql(
             "SELECT relname, relforcerowsecurity FROM pg_class"
-            " WHERE relname IN ('read_correction', 'topic_note', 'topic_link')"
+            " WHERE relname IN ('read_correction', 'topic_note', 'topic_link', 'study_session', 'study_timer',"
+            " 'study_target')"
         )
     )
-    assert forced == {"read_correction": True, "topic_note": True, "topic_link": True}
+    assert forced == dict.fromkeys(new_tables, True)
     assert "BAD" not in cli("doctor").stdout

@@ -44,6 +44,8 @@ TEXT_COMMANDS = [
     ["log"],
     ["badge"],
     ["badge", "--ascii"],
+    ["study"],
+    ["calendar"],
 ]
 
 
@@ -141,7 +143,10 @@ def test_rich_markup_in_a_roadmap_is_shown_literally_everywhere(cli, tmp_path, m
 
     path = samples.write(tmp_path / "roadmap.yaml", samples.tiny(hostile))
     monkeypatch.setenv("LLMPATH_ROADMAP", str(path))
-    outputs = run_all(cli, [*TEXT_COMMANDS, ["done", "alpha"], ["start", "gamma"], ["undo"], ["skip", "beta"]])
+    studied = [["study", "30m", "alpha"], ["study", "start", "gamma"]]  # the titles shown by study, show, log
+    outputs = run_all(
+        cli, [*studied, *TEXT_COMMANDS, ["done", "alpha"], ["start", "gamma"], ["undo"], ["skip", "beta"]]
+    )
     text = "\n".join(output for _, output in outputs)
     for literal in ["Main [bold red]loud", "First [/bold]", "Alpha [/i] x", "[todo] one", "Beta [todo]"]:
         assert literal in text, literal

@@ -46,6 +46,10 @@ def summary(state):
         ),
         "notes": {t: [n.note for n in state.records.topic_notes(t)] for t in TOPICS},
         "links": {t: [(link.url, link.title) for link in state.records.topic_links(t)] for t in TOPICS},
+        "study": state.records.study_minutes(TODAY - timedelta(days=30), TODAY),
+        "study targets": [(t.target_minutes, t.set_on) for t in state.records.study_targets()],
+        "studied on": {t: sum(s.minutes for s in state.records.topic_sessions(t)) for t in TOPICS},
+        "timer": (timer.topic,) if (timer := state.records.running_timer()) else None,
         "weeks": [(w.count, w.target) for w in (log.week(monday - timedelta(weeks=k)) for k in range(3))],
         "streak": log.streak(monday, TODAY),
         "own": sorted(p.title for p in state.own_papers),
@@ -75,6 +79,9 @@ STEPS = st.one_of(
     st.tuples(st.just("amend"), st.integers(1, 3), st.integers(0, 3)),
     st.tuples(st.just("unlog"), st.sampled_from([None, 0, 1, 2]), st.just(0)),
     st.tuples(st.sampled_from(["note", "link"]), st.sampled_from(TOPICS), st.integers(0, 2)),
+    st.tuples(st.just("study"), st.sampled_from([None, *TOPICS]), st.integers(0, 2)),
+    st.tuples(st.sampled_from(["timer start", "timer stop"]), st.sampled_from([None, *TOPICS]), st.just(0)),
+    st.tuples(st.just("study target"), st.integers(1, 120), st.integers(0, 2)),
     st.tuples(st.just("track"), st.sampled_from([None, "main", "levels"]), st.just(0)),
     st.tuples(st.just("undo"), st.just(None), st.just(0)),
     st.tuples(st.just("reimport"), st.just(None), st.just(0)),
@@ -99,6 +106,14 @@ def apply(paths, step, exported):
             changes.record_status(paths, [what], "todo", TODAY - timedelta(days=days), f"note {days}")
         elif kind == "link":
             changes.add_link(paths, what, f"https://example.org/{days}", f"title {days}" if days else None)
+        elif kind == "study":
+            changes.log_study(paths, 25 + days, what, TODAY - timedelta(days=days), None)
+        elif kind == "timer start":
+            changes.start_timer(paths, what)
+        elif kind == "timer stop":
+            changes.stop_timer(paths, 15, None)
+        elif kind == "study target":
+            changes.set_study_target(paths, what, TODAY - timedelta(days=days))
         elif kind == "track":
             changes.set_settings(paths, {"active_track": what}, f"track {what}")
         elif kind == "undo":

@@ -11,6 +11,9 @@
       "read_corrections":[{"uid", "change", "read", "withdrawn", "note", "pass", "at"}],
       "topic_notes":     [{"uid", "change", "topic", "note", "on", "at"}],
       "topic_links":     [{"uid", "change", "topic", "url", "title", "at"}],
+      "study_sessions":  [{"uid", "change", "topic", "minutes", "on", "at", "note", "timer"}],
+      "study_timers":    [{"uid", "change", "topic", "started_at", "at"}],
+      "study_targets":   [{"uid", "change", "target", "on", "at"}],
       "own_papers":      [{"id", "change", "title", "created_at"}],
       "paper_targets":   [{"uid", "change", "target", "on", "at"}],
       "setting_changes": [{"change", "key", "value"}]
@@ -19,16 +22,18 @@
 `changes` is the history, oldest first: one entry per command that changed something. Every
 record names the change that made it by that change's uid; an undo names the change it reverts in
 `reverts`, and a change that came with an import names that import in `imported_by`. `kind` is
-status, paper_read, paper_target, setting, note, link, read_correction, import, sync or undo;
+status, paper_read, paper_target, setting, note, link, read_correction, study, study_timer,
+study_target, import, sync or undo;
 `status` is todo, in_progress, done or skipped; a read correction names the reading it removes
 (`withdrawn`) or amends (the `note` and `pass` given, null where unchanged) by its uid; a link's
-`url` is http, https or file; `on` is the learner's local date (YYYY-MM-DD); `at` and the other times are ISO
+`url` is http, https or file; `minutes` and a study target are whole minutes, at most a day's;
+a study session that stopped a timer names it in `timer`; `on` is the learner's local date (YYYY-MM-DD); `at` and the other times are ISO
 8601 with a UTC offset; `pass` is 1, 2, 3 or null; a setting's empty value means it was cleared.
 These are the names the store's tables and the read path use too.
 
 Importing merges by uid: a change already in the store is skipped, so importing twice equals
 importing once. The new changes join the end of the history as one import, which `llmpath undo`
-takes back as a whole. Version 2 files (without corrections, notes and links) still import, and so do version 1 files
+takes back as a whole. Version 2 files (without corrections, notes, links and study time) still import, and so do version 1 files
 (status events grouped by "batch", "undos" naming a batch, "settings" with their times): each
 batch, read, target and setting becomes a change.
 
@@ -57,6 +62,7 @@ from .domain.history import (
 )
 from .domain.papers import MAX_TARGET, MIN_TARGET
 from .domain.state import STATUSES
+from .domain.study import DAY_MINUTES
 from .errors import UsageError
 from .safetext import MAX_ID, MAX_NOTE, MAX_TITLE, link_problem, unsafe
 
@@ -141,6 +147,18 @@ LAYOUTS[3] = {
     },
     "topic_notes": {"uid": "id", "change": "id", "topic": "id", "note": "note", "on": "date", "at": "time"},
     "topic_links": {"uid": "id", "change": "id", "topic": "id", "url": "url", "title": "title?", "at": "time"},
+    "study_sessions": {
+        "uid": "id",
+        "change": "id",
+        "topic": "id?",
+        "minutes": "minutes",
+        "on": "date",
+        "at": "time",
+        "note": "note?",
+        "timer": "id?",
+    },
+    "study_timers": {"uid": "id", "change": "id", "topic": "id?", "started_at": "time", "at": "time"},
+    "study_targets": {"uid": "id", "change": "id", "target": "minutes", "on": "date", "at": "time"},
 }
 SECTIONS = LAYOUTS[FORMAT_VERSION]
 # The field that identifies a record: a file may not hold two records with the same one.
@@ -192,6 +210,9 @@ def _check_value(kind: str, value: Any) -> None:
             moment.astimezone(UTC)
         except OverflowError:
             raise _Bad("is outside the range of times") from None
+    elif kind == "minutes":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= DAY_MINUTES:
+            raise _Bad(f"expected a whole number of minutes from 0 to {DAY_MINUTES}")
     elif kind == "flag":
         if not isinstance(value, bool):
             raise _Bad("expected true or false")
@@ -301,6 +322,10 @@ def _check_references(records: dict[str, list[dict[str, Any]]]) -> None:
         for i, entry in enumerate(entries if section != "changes" else ()):
             if entry["change"] not in earlier:
                 raise UsageError(f"{section}[{i}].change: {entry['change']!r} is no change of the file")
+    timers = {timer["uid"] for timer in records["study_timers"]}
+    for i, session in enumerate(records["study_sessions"]):
+        if session["timer"] is not None and session["timer"] not in timers:
+            raise UsageError(f"study_sessions[{i}].timer: {session['timer']!r} is no timer of the file")
     readings = {read["uid"] for read in records["paper_reads"]}
     for i, correction in enumerate(records["read_corrections"]):
         if correction["read"] not in readings:

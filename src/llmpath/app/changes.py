@@ -16,6 +16,9 @@ from ..domain.history import (
     READ_CORRECTION,
     SETTING,
     STATUS,
+    STUDY,
+    STUDY_TARGET,
+    STUDY_TIMER,
     UNDO,
     amend_summary,
     next_to_undo,
@@ -28,6 +31,15 @@ from ..domain.history import Change as HistoryChange
 from ..domain.notes import link_summary, note_summary
 from ..domain.papers import Read, in_reading_order
 from ..domain.state import Event, State
+from ..domain.study import (
+    StudySession,
+    TimerReading,
+    check_room_in_day,
+    read_timer,
+    study_summary,
+    study_target_summary,
+    timer_summary,
+)
 from ..errors import UsageError
 from ..paths import Paths
 from ..store import queries
@@ -240,5 +252,81 @@ def set_settings(paths: Paths, values: dict[str, str | None], summary: str) -> S
         change_id = queries.add_change(connection, SETTING, summary, now_stored())
         rows = [(change_id, key, value or "") for key, value in values.items()]
         queries.add_records(connection, "setting_change", rows)
+
+    return write(paths, change)[1]
+
+
+def log_study(
+    paths: Paths, minutes: int, topic_id: str | None, studied_on: date, note: str | None, timer: str | None = None
+) -> tuple[StudySession, State]:
+    """Study time on a day, to a topic or none; a day never holds more than 24 hours of it."""
+
+    def change(connection: Any, state: State) -> StudySession:
+        logged = sum(state.records.study_minutes(studied_on, studied_on).values())
+        check_room_in_day(studied_on, logged, minutes)
+        now = now_stored()
+        change_id = queries.add_change(connection, STUDY, study_summary(minutes, topic_id, studied_on), now)
+        uid = queries.new_uid()
+        row = (uid, change_id, topic_id, minutes, day_to_store(studied_on), now, note, timer)
+        queries.add_records(connection, "study_session", [row])
+        return StudySession(uid, change_id, topic_id, minutes, studied_on, datetime.now(UTC), note, timer)
+
+    return write(paths, change)
+
+
+def start_timer(paths: Paths, topic_id: str | None) -> State:
+    """Start a study timer: a record, so it survives the terminal closing and the machine sleeping."""
+
+    def change(connection: Any, state: State) -> None:
+        running = state.records.running_timer()
+        if running is not None:
+            raise UsageError(
+                "a study timer is running already; `llmpath study stop` logs it, `llmpath undo` takes back its start"
+            )
+        now = now_stored()
+        change_id = queries.add_change(connection, STUDY_TIMER, timer_summary(topic_id), now)
+        queries.add_records(connection, "study_timer", [(queries.new_uid(), change_id, topic_id, now, now)])
+
+    return write(paths, change)[1]
+
+
+def stop_timer(
+    paths: Paths, length: int | None, note: str | None, stopped_at: datetime | None = None
+) -> tuple[TimerReading, StudySession, State]:
+    """Stop the running timer and log what it measured (or `length`, the learner's own figure);
+    a timer that ran over 12 hours, or across a clock set back, is not logged without one. Under
+    half a minute, it is stopped with nothing counted (a session of 0 minutes)."""
+
+    def change(connection: Any, state: State) -> tuple[TimerReading, StudySession]:
+        running = state.records.running_timer()
+        if running is None:
+            raise UsageError("no study timer is running; start one with `llmpath study start [TOPIC]`")
+        reading = read_timer(running.started_at, stopped_at or datetime.now(UTC))
+        minutes = length if length is not None else reading.minutes
+        if minutes is None:
+            raise UsageError(f"{reading.ask_because}; give the real length: `llmpath study stop --length 45m`")
+        logged = sum(state.records.study_minutes(reading.studied_on, reading.studied_on).values())
+        check_room_in_day(reading.studied_on, logged, minutes)
+        now = now_stored()
+        summary = study_summary(minutes, running.topic, reading.studied_on) if minutes else "stopped a study timer"
+        change_id = queries.add_change(connection, STUDY, summary, now)
+        uid = queries.new_uid()
+        row = (uid, change_id, running.topic, minutes, day_to_store(reading.studied_on), now, note, running.uid)
+        queries.add_records(connection, "study_session", [row])
+        session = StudySession(uid, change_id, running.topic, minutes, reading.studied_on, datetime.now(UTC), note,
+                               running.uid)  # fmt: skip
+        return reading, session
+
+    (reading, session), after = write(paths, change)
+    return reading, session, after
+
+
+def set_study_target(paths: Paths, minutes: int, set_on: date) -> State:
+    def change(connection: Any, _state: State) -> None:
+        now = now_stored()
+        change_id = queries.add_change(connection, STUDY_TARGET, study_target_summary(minutes), now)
+        queries.add_records(
+            connection, "study_target", [(queries.new_uid(), change_id, minutes, day_to_store(set_on), now)]
+        )
 
     return write(paths, change)[1]

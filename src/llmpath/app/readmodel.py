@@ -20,10 +20,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..domain.history import KINDS, SYNC, UNDO, Change, reverted, reverted_after
-from ..domain.notes import TopicLink, TopicNote
 from ..domain.papers import MAX_TARGET, MIN_TARGET, Read, ReadCorrection, TargetChange, corrected
 from ..domain.records import MemoryRecords, OwnPaper, as_recorded, resolve_alias
 from ..domain.state import STATUSES, Event, SettingRecord, Standing, State, current_settings, latest_events
@@ -33,6 +32,10 @@ from ..roadmap.digest import roadmap_digest
 from ..roadmap.schema import Paper
 from ..store import queries
 from ..store.queries import Row
+
+if TYPE_CHECKING:  # their codecs import them when a command reads such records
+    from ..domain.notes import TopicLink, TopicNote
+    from ..domain.study import DailyTargetChange, StudySession, StudyTimer
 
 T = TypeVar("T")
 
@@ -139,14 +142,54 @@ def correction_of(row: Row) -> ReadCorrection:
 
 def note_of(row: Row) -> TopicNote:
     """A topic_note row (queries.NOTE_FIELDS)."""
+    from ..domain.notes import TopicNote
+
     _id, uid, change, topic, note, on, at = row
     return TopicNote(_text(uid), _number(change), _text(topic), _text(note), stored_day(on), stored_time(at))
 
 
 def link_of(row: Row) -> TopicLink:
     """A topic_link row (queries.LINK_FIELDS)."""
+    from ..domain.notes import TopicLink
+
     _id, uid, change, topic, url, title, at = row
     return TopicLink(_text(uid), _number(change), _text(topic), _text(url), _text(title, True), stored_time(at))
+
+
+def _minutes(value: Any) -> int:
+    from ..domain.study import DAY_MINUTES
+
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= DAY_MINUTES:
+        raise Damaged(f"minutes {value!r}")
+    return value
+
+
+def session_of(row: Row) -> StudySession:
+    """A study_session row (queries.SESSION_FIELDS)."""
+    from ..domain.study import StudySession
+
+    _id, uid, change, topic, minutes, on, at, note, timer = row
+    return StudySession(
+        _text(uid), _number(change), _text(topic, True), _minutes(minutes), stored_day(on), stored_time(at),
+        _text(note, True), _text(timer, True),
+    )  # fmt: skip
+
+
+def timer_of(row: Row) -> StudyTimer:
+    """A study_timer row (queries.TIMER_FIELDS)."""
+    from ..domain.study import StudyTimer
+
+    _id, uid, change, topic, started = row
+    return StudyTimer(_text(uid), _number(change), _text(topic, True), stored_time(started))
+
+
+def study_target_of(row: Row) -> DailyTargetChange:
+    from ..domain.study import DailyTargetChange
+
+    _id, change, target, on = row
+    if _minutes(target) == 0:
+        raise Damaged("target 0")
+    return DailyTargetChange(target, stored_day(on), _number(change))
 
 
 def change_of(row: Row) -> Change:
@@ -297,6 +340,39 @@ class StoredRecords:
 
     def corrections(self) -> list[ReadCorrection]:
         return self.decoder.all("read_correction", queries.corrections(self.connection), correction_of)
+
+    def study_minutes(self, first: date, last: date) -> dict[date, int]:
+        rows = queries.study_minutes_by_day(self.connection, first.isoformat(), last.isoformat())
+        return dict(self.decoder.each("study_session", rows, lambda row: (stored_day(row[0]), _minutes(row[1]))))
+
+    def study_sessions(self, first: date, last: date) -> list[StudySession]:
+        rows = queries.study_sessions_between(self.connection, first.isoformat(), last.isoformat())
+        return self.decoder.all("study_session", rows, session_of)
+
+    def topic_sessions(self, topic_id: str) -> list[StudySession]:
+        if topic_id in self.aliases():
+            return []  # an old id: its sessions count for the topic it became
+        names = [topic_id, *(alias for alias, target in self.aliases().items() if target == topic_id)]
+        return self.decoder.all("study_session", queries.study_sessions_of_topics(self.connection, names), session_of)
+
+    def change_sessions(self, change_id: int) -> list[StudySession]:
+        return self.decoder.all(
+            "study_session", queries.study_sessions_of_change(self.connection, change_id), session_of
+        )
+
+    def first_study_day(self) -> date | None:
+        first = queries.first_study_day(self.connection)
+        try:
+            return stored_day(first) if first is not None else None
+        except (ValueError, TypeError):
+            return None
+
+    def study_targets(self) -> list[DailyTargetChange]:
+        return self.decoder.all("study_target", queries.study_targets(self.connection), study_target_of)
+
+    def running_timer(self) -> StudyTimer | None:
+        timers = self.decoder.all("study_timer", queries.running_timers(self.connection), timer_of)
+        return timers[0] if timers else None
 
     def targets(self) -> list[TargetChange]:
         return self.decoder.all("paper_target", queries.targets(self.connection), target_of)
@@ -495,13 +571,16 @@ def whole_history(connection: Any) -> tuple[MemoryRecords, list[tuple[str, Any, 
         read_corrections=rows("read_correction", ", ".join(queries.CORRECTION_FIELDS), correction_of),
         notes=rows("topic_note", ", ".join(queries.NOTE_FIELDS), note_of),
         links=rows("topic_link", ", ".join(queries.LINK_FIELDS), link_of),
+        sessions=rows("study_session", ", ".join(queries.SESSION_FIELDS), session_of),
+        timers=rows("study_timer", ", ".join(queries.TIMER_FIELDS), timer_of),
+        study_target_changes=rows("study_target", "id, change_id, target, set_on", study_target_of),
         topic_aliases=queries.aliases(connection),
     )
     return history, decoder.damaged
 
 
 # Fields of the export holding a stored time, and the id of a change (its uid in the file).
-TIME_FIELDS = ("at", "created_at")
+TIME_FIELDS = ("at", "created_at", "started_at")
 DAY_FIELDS = ("on",)
 FLAG_FIELDS = ("withdrawn",)
 CHANGE_LINKS = ("change", "reverts", "imported_by")

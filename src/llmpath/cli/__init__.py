@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from .. import __version__
-from . import admin, backup, notes, prompt, study, views
+from . import admin, backup, notes, prompt, study, studytime, views
 from .common import OneLineUsageErrors, Options
 from .group import group_app
 from .papers import papers_app
@@ -60,6 +60,7 @@ def main(
 
 study.register(app)
 notes.register(app)
+studytime.register(app)
 views.register(app)
 app.add_typer(track_app, name="track", cls=OneLineUsageErrors)
 app.add_typer(papers_app, name="papers", cls=OneLineUsageErrors)

@@ -12,15 +12,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ..roadmap.schema import Paper
 from .history import Change, reverted
-from .notes import TopicLink, TopicNote
 from .papers import Read, ReadCorrection, ReadList, TargetChange, corrected
 from .state import Event, SettingRecord, Standing, current_settings, latest_events, standings
 
-T = TypeVar("T", TopicNote, TopicLink)
+if TYPE_CHECKING:
+    from .notes import TopicLink, TopicNote
+    from .study import DailyTargetChange, StudySession, StudyTimer
+
+T = TypeVar("T", "TopicNote", "TopicLink", "StudySession")
 
 
 def resolve_alias(aliases: dict[str, str], topic_id: str) -> str:
@@ -59,6 +62,9 @@ class MemoryRecords:
     read_corrections: list[ReadCorrection] = field(default_factory=list)
     notes: list[TopicNote] = field(default_factory=list)
     links: list[TopicLink] = field(default_factory=list)
+    sessions: list[StudySession] = field(default_factory=list)
+    timers: list[StudyTimer] = field(default_factory=list)
+    study_target_changes: list[DailyTargetChange] = field(default_factory=list)
     topic_aliases: dict[str, str] = field(default_factory=dict)
 
     @cached_property
@@ -113,6 +119,34 @@ class MemoryRecords:
 
     def corrections(self) -> list[ReadCorrection]:
         return [c for c in self.read_corrections if c.change not in self._taken_back]
+
+    def _sessions(self) -> list[StudySession]:
+        return [s for s in sorted(self.sessions, key=lambda s: s.change) if s.change not in self._taken_back]
+
+    def study_minutes(self, first: date, last: date) -> dict[date, int]:
+        from .study import minutes_by_day
+
+        return minutes_by_day(s for s in self._sessions() if first <= s.studied_on <= last)
+
+    def study_sessions(self, first: date, last: date) -> list[StudySession]:
+        return [s for s in self._sessions() if first <= s.studied_on <= last]
+
+    def topic_sessions(self, topic_id: str) -> list[StudySession]:
+        return self._of_topic([s for s in self.sessions if s.topic is not None], topic_id)
+
+    def change_sessions(self, change_id: int) -> list[StudySession]:
+        return [s for s in self.sessions if s.change == change_id]
+
+    def first_study_day(self) -> date | None:
+        return min((s.studied_on for s in self._sessions()), default=None)
+
+    def study_targets(self) -> list[DailyTargetChange]:
+        return [t for t in self.study_target_changes if t.change not in self._taken_back]
+
+    def running_timer(self) -> StudyTimer | None:
+        stopped = {s.timer for s in self._sessions()}
+        running = [t for t in self.timers if t.change not in self._taken_back and t.uid not in stopped]
+        return max(running, key=lambda t: t.change, default=None)
 
     def aliases(self) -> dict[str, str]:
         return {alias: resolve_alias(self.topic_aliases, alias) for alias in self.topic_aliases}

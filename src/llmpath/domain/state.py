@@ -7,13 +7,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from ..errors import UsageError
 from ..roadmap.schema import Paper, Roadmap, Track
 from .history import Change
-from .notes import TopicLink, TopicNote
 from .papers import PaperLog, Read, ReadCorrection, Reads, TargetChange
+
+if TYPE_CHECKING:  # the study and notes rules load with the commands that show them
+    from .notes import TopicLink, TopicNote
+    from .study import DailyTargetChange, StudySession, StudyTimer
 
 STATUSES = ("todo", "in_progress", "done", "skipped")
 CLOSED = ("done", "skipped")  # a prerequisite in either state no longer blocks
@@ -106,6 +109,20 @@ class Records(Protocol):
 
     def corrections(self) -> list[ReadCorrection]: ...  # of readings, in force
 
+    def study_minutes(self, first: date, last: date) -> dict[date, int]: ...  # minutes in force per day studied
+
+    def study_sessions(self, first: date, last: date) -> list[StudySession]: ...  # in force, history order
+
+    def topic_sessions(self, topic_id: str) -> list[StudySession]: ...  # in force, under its old ids too
+
+    def change_sessions(self, change_id: int) -> list[StudySession]: ...  # what a change recorded, undone or not
+
+    def first_study_day(self) -> date | None: ...
+
+    def study_targets(self) -> list[DailyTargetChange]: ...
+
+    def running_timer(self) -> StudyTimer | None: ...  # the latest timer started and not stopped
+
     def aliases(self) -> dict[str, str]: ...  # old topic id -> current id
 
     def settings(self) -> dict[str, str]: ...
@@ -166,6 +183,22 @@ class State:
 
     def history(self, topic_id: str) -> list[Event]:
         return self.records.topic_history(topic_id)
+
+    @cached_property
+    def study_targets(self) -> list[DailyTargetChange]:
+        return self.records.study_targets()
+
+    def study_target(self, day: date) -> int:
+        """The daily study target in minutes that `day` has (the default before any was set)."""
+        from .study import target_for
+
+        return target_for(day, self.study_targets)
+
+    def studying(self) -> str | None:
+        """Where study time goes when no topic is named: the active track's topic in progress,
+        the one started last when there are several; None when none is."""
+        started = [t for t in self.active_track().topic_ids() if self.status(t) == "in_progress"]
+        return max(started, key=lambda t: self.since(t) or date.min, default=None)
 
     def first_change_day(self) -> date | None:
         """The day of the learner's first status change not undone (backdated ones by the day given);

@@ -26,7 +26,7 @@ DATASET_TABLES = (
 )  # fmt: skip
 RECORD_TABLES = (
     "change", "status_event", "paper_read", "paper_target", "setting_change", "own_paper", "read_correction",
-    "topic_note", "topic_link",
+    "topic_note", "topic_link", "study_session", "study_timer", "study_target",
 )  # fmt: skip
 DERIVED_TABLES = ("taken_back", "topic_status", "learner")
 # The columns the cohort may read: never a note, never a reading pass.

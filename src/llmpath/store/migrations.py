@@ -422,40 +422,60 @@ def _learners(conn: Connection) -> None:
     conn.execute(text("DELETE FROM meta WHERE key = 'read_model'"))
 
 
+def _record_table(conn: Connection, meta: MetaData, name: str, *columns: Column) -> Table:
+    """A table of records as every migration since 0009 makes one: a row id, a uid stable across
+    export and import, the change that made it, its own columns, when it was recorded, its owner."""
+    return Table(
+        name,
+        meta,
+        Column("id", Integer, primary_key=True),
+        Column("uid", String, nullable=False, unique=True),
+        Column("change_id", Integer, nullable=False, index=True),
+        *columns,
+        Column("recorded_at", DateTime(timezone=True), nullable=False),
+        Column("owner", String, nullable=False, server_default=text(_owner_default(conn))),
+    )
+
+
+def _protect_new_tables(conn: Connection) -> None:
+    """On a server whose study group is set up, the tables migrations made get the group's
+    row-level security as soon as they are all there, not at the next `group init`. (Until then a
+    learner cannot read them at all: the group's grants name them.)"""
+    if conn.dialect.name != "postgresql":
+        return
+    from . import group
+    from .postgres import Connection as Wrapped
+
+    wrapped = Wrapped(conn.connection.driver_connection)
+    if group.is_initialised(wrapped):
+        group.init(wrapped)
+
+
 @migration("0009_notes_links_corrections")
 def _notes_links_corrections(conn: Connection) -> None:
     """Three more kinds of record: a reading's correction (removed, or its note or pass changed),
-    a dated note on a topic, and a link of the learner's own on a topic. On a server whose study
-    group is set up, the new tables get the group's row-level security at once."""
-    owner = text(_owner_default(conn))
+    a dated note on a topic, and a link of the learner's own on a topic."""
     meta = MetaData()
-
-    def record_table(name: str, *columns: Column) -> Table:
-        return Table(
-            name,
-            meta,
-            Column("id", Integer, primary_key=True),
-            Column("uid", String, nullable=False, unique=True),
-            Column("change_id", Integer, nullable=False, index=True),
-            *columns,
-            Column("recorded_at", DateTime(timezone=True), nullable=False),
-            Column("owner", String, nullable=False, server_default=owner),
-        )
-
-    record_table(
+    _record_table(
+        conn,
+        meta,
         "read_correction",
         Column("read_uid", String, nullable=False, index=True),
         Column("withdrawn", Boolean, nullable=False),
         Column("note", Text, nullable=True),
         Column("pass_number", Integer, nullable=True),
     )
-    record_table(
+    _record_table(
+        conn,
+        meta,
         "topic_note",
         Column("topic_id", String, nullable=False, index=True),
         Column("note", Text, nullable=False),
         Column("noted_on", Date, nullable=False),
     )
-    record_table(
+    _record_table(
+        conn,
+        meta,
         "topic_link",
         Column("topic_id", String, nullable=False, index=True),
         Column("url", String, nullable=False),
@@ -465,13 +485,33 @@ def _notes_links_corrections(conn: Connection) -> None:
     # Reads are counted in force from the index alone: with the uid a correction names them by.
     conn.execute(text("DROP INDEX ix_paper_read_paper_id_change_id_read_on"))
     conn.execute(text("CREATE INDEX ix_paper_read_counted ON paper_read (paper_id, change_id, read_on, uid)"))
-    if conn.dialect.name == "postgresql":
-        from . import group
-        from .postgres import Connection as Wrapped
 
-        wrapped = Wrapped(conn.connection.driver_connection)
-        if group.is_initialised(wrapped):
-            group.init(wrapped)
+
+@migration("0010_study_time")
+def _study_time(conn: Connection) -> None:
+    """Daily study time: sessions (typed or from a timer), timers started, the daily target."""
+    meta = MetaData()
+    _record_table(
+        conn,
+        meta,
+        "study_session",
+        Column("topic_id", String, nullable=True, index=True),
+        Column("minutes", Integer, nullable=False),
+        Column("studied_on", Date, nullable=False, index=True),
+        Column("note", Text, nullable=True),
+        Column("timer_uid", String, nullable=True),
+    )
+    _record_table(
+        conn,
+        meta,
+        "study_timer",
+        Column("topic_id", String, nullable=True),
+        Column("started_at", DateTime(timezone=True), nullable=False),
+    )
+    _record_table(
+        conn, meta, "study_target", Column("target", Integer, nullable=False), Column("set_on", Date, nullable=False)
+    )
+    meta.create_all(conn)
 
 
 def applied(engine: Engine) -> list[str]:
@@ -511,6 +551,8 @@ def migrate(engine: Engine, before_first_change: Callable[[], None] | None = Non
                 continue
             func(conn)
             conn.execute(insert(_record).values(name=name, applied_at=datetime.now(UTC)))
+    with engine.begin() as conn:
+        _protect_new_tables(conn)
     return todo
 
 

@@ -36,7 +36,7 @@ Row = tuple[Any, ...]
 
 # The latest migration (a test keeps it equal to store.migrations.latest()): a reader trusts the
 # store only at this schema, and otherwise lets the write path migrate it.
-SCHEMA = "0009_notes_links_corrections"
+SCHEMA = "0010_study_time"
 # How sync lays the roadmap out in the tables. Raise it whenever that changes: a store synced by an
 # older release is then synced again, even from the same roadmap file, instead of being misread.
 STORAGE_VERSION = 2
@@ -57,6 +57,8 @@ READ_IN_FORCE = (
 CORRECTION_FIELDS = ("id", "uid", "change_id", "read_uid", "withdrawn", "note", "pass_number")
 NOTE_FIELDS = ("id", "uid", "change_id", "topic_id", "note", "noted_on", "recorded_at")
 LINK_FIELDS = ("id", "uid", "change_id", "topic_id", "url", "title", "recorded_at")
+SESSION_FIELDS = ("id", "uid", "change_id", "topic_id", "minutes", "studied_on", "recorded_at", "note", "timer_uid")
+TIMER_FIELDS = ("id", "uid", "change_id", "topic_id", "started_at")
 # --- the one place where the SQL differs between SQLite and PostgreSQL ----------------------------
 #
 # A connection says which it is: postgres.Connection has `dialect`, sqlite3's has none.
@@ -568,8 +570,56 @@ def notes_of_change(connection: Any, change_id: int, table: str) -> list[Row]:
     ).fetchall()
 
 
-def reading(connection: Any, read_uid: str) -> Row | None:
-    return connection.execute(f"SELECT {READ_COLUMNS} FROM paper_read r WHERE r.uid = ?", (read_uid,)).fetchone()
+def study_minutes_by_day(connection: Any, first: str, last: str) -> list[Row]:
+    """(day, minutes) of each day from `first` to `last` with study in force."""
+    return connection.execute(
+        f"SELECT studied_on, sum(minutes) FROM study_session WHERE studied_on BETWEEN ? AND ? AND change_id {IN_FORCE}"
+        " GROUP BY studied_on",
+        (first, last),
+    ).fetchall()
+
+
+def study_sessions_between(connection: Any, first: str, last: str) -> list[Row]:
+    return connection.execute(
+        f"SELECT {', '.join(SESSION_FIELDS)} FROM study_session WHERE studied_on BETWEEN ? AND ?"
+        f" AND change_id {IN_FORCE} ORDER BY change_id, id",
+        (first, last),
+    ).fetchall()
+
+
+def study_sessions_of_topics(connection: Any, topic_ids: Iterable[str]) -> list[Row]:
+    return _chunked(
+        connection,
+        f"SELECT {', '.join(SESSION_FIELDS)} FROM study_session WHERE topic_id IN ({{}}) AND change_id {IN_FORCE}"
+        " ORDER BY change_id, id",
+        list(topic_ids),
+    )
+
+
+def study_sessions_of_change(connection: Any, change_id: int) -> list[Row]:
+    """The sessions a change recorded, whether or not it was taken back since."""
+    return connection.execute(
+        f"SELECT {', '.join(SESSION_FIELDS)} FROM study_session WHERE change_id = ? ORDER BY id", (change_id,)
+    ).fetchall()
+
+
+def first_study_day(connection: Any) -> str | None:
+    return connection.execute(f"SELECT min(studied_on) FROM study_session WHERE change_id {IN_FORCE}").fetchone()[0]
+
+
+def study_targets(connection: Any) -> list[Row]:
+    return connection.execute(
+        f"SELECT id, change_id, target, set_on FROM study_target WHERE change_id {IN_FORCE} ORDER BY change_id"
+    ).fetchall()
+
+
+def running_timers(connection: Any) -> list[Row]:
+    """The timers in force that no session in force stopped, latest first."""
+    return connection.execute(
+        f"SELECT {', '.join(TIMER_FIELDS)} FROM study_timer WHERE change_id {IN_FORCE} AND uid NOT IN"
+        f" (SELECT timer_uid FROM study_session WHERE timer_uid IS NOT NULL AND change_id {IN_FORCE})"
+        " ORDER BY change_id DESC"
+    ).fetchall()
 
 
 # --- everything, for the export ---------------------------------------------------------------------
@@ -590,6 +640,13 @@ EXPORTED = {
                                    "on": "noted_on", "at": "recorded_at"}),
     "topic_links": ("topic_link", {"uid": "uid", "change": "change_id", "topic": "topic_id", "url": "url",
                                    "title": "title", "at": "recorded_at"}),
+    "study_sessions": ("study_session", {"uid": "uid", "change": "change_id", "topic": "topic_id",
+                                         "minutes": "minutes", "on": "studied_on", "at": "recorded_at",
+                                         "note": "note", "timer": "timer_uid"}),
+    "study_timers": ("study_timer", {"uid": "uid", "change": "change_id", "topic": "topic_id",
+                                     "started_at": "started_at", "at": "recorded_at"}),
+    "study_targets": ("study_target", {"uid": "uid", "change": "change_id", "target": "target", "on": "set_on",
+                                       "at": "recorded_at"}),
     "own_papers": ("own_paper", {"id": "id", "change": "change_id", "title": "title", "created_at": "created_at"}),
     "paper_targets": ("paper_target", {"uid": "uid", "change": "change_id", "target": "target", "on": "set_on",
                                        "at": "recorded_at"}),

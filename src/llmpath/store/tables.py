@@ -198,6 +198,48 @@ class TopicLink(SQLModel, table=True):
     owner: str = ""
 
 
+class StudySession(SQLModel, table=True):
+    """Time studied on one of the learner's local days (`llmpath study 30m`, or a stopped timer)."""
+
+    __tablename__ = "study_session"
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    change_id: int = Field(index=True)
+    topic_id: str | None = Field(default=None, index=True)
+    minutes: int
+    studied_on: date = Field(index=True)
+    recorded_at: datetime
+    note: str | None = None
+    timer_uid: str | None = None  # the timer this session stopped
+    owner: str = ""
+
+
+class StudyTimer(SQLModel, table=True):
+    """A timer started (`llmpath study start`): running until a session in force names it."""
+
+    __tablename__ = "study_timer"
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    change_id: int = Field(index=True)
+    topic_id: str | None = None
+    started_at: datetime  # UTC
+    recorded_at: datetime
+    owner: str = ""
+
+
+class StudyTarget(SQLModel, table=True):
+    """Each change of the daily study target in minutes, so past days keep the target they had."""
+
+    __tablename__ = "study_target"
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True)
+    change_id: int = Field(index=True)
+    target: int
+    set_on: date
+    recorded_at: datetime
+    owner: str = ""
+
+
 class OwnPaper(SQLModel, table=True):
     """A paper the learner added with `papers log --new`; sync never touches it."""
 
