@@ -81,6 +81,33 @@ def test_a_new_week_shows_zero_papers(cli, llmpath_home):
     assert cache.stat().st_mtime_ns == stat.st_mtime_ns  # read, not rebuilt: only the week differs
 
 
+def test_today_shows_the_minutes_studied_against_the_daily_target(cli, llmpath_home):
+    cli("done", "math-foundations")
+    assert cli("badge", "--format", "{today}").stdout == "0/30m\n"  # the default target, nothing studied
+    cli("study", "25m")
+    cli("study", "10m", "--on", "yesterday")  # another day's time is not today's
+    assert run_badge(llmpath_home, "--format", "{today}").stdout == "25/30m\n"
+    cli("study", "target", "45m")
+    assert run_badge(llmpath_home, "--format", "{today} {percent}%").stdout == "25/45m 1%\n"
+    cli("undo")
+    cli("undo")
+    cli("undo")
+    assert run_badge(llmpath_home, "--format", "{today}").stdout == "0/30m\n"
+
+
+def test_a_new_day_shows_zero_minutes_against_the_target(cli, llmpath_home):
+    cli("study", "target", "45m")
+    cli("study", "50m")
+    cache = llmpath_home / "badge.txt"
+    assert run_badge(llmpath_home, "--format", "{today}").stdout == "50/45m\n"
+    cache.write_text(cache.read_text().replace(f"day={badge.current_day()}", "day=2020-01-01"))  # written days ago
+    stat = cache.stat()
+    assert run_badge(llmpath_home, "--format", "{today} {papers}").stdout == "0/45m 0\n"  # the target stays
+    assert cache.stat().st_mtime_ns == stat.st_mtime_ns  # read, not rebuilt: only the day differs
+    cache.unlink()
+    assert run_badge(llmpath_home, "--format", "{today}").stdout == "50/45m\n"  # rebuilt from the store: today
+
+
 @pytest.mark.parametrize("damage", ["missing", "garbage", "truncated", "stale"])
 def test_a_missing_damaged_or_stale_cache_is_rebuilt_from_the_store(cli, llmpath_home, damage):
     cli("done", "math-foundations")
@@ -216,9 +243,24 @@ def test_the_file_tells_fish_when_its_week_ends(cli, llmpath_home):
     assert badge.seconds_left_in("2020-W01") == 0  # a week that is over has no time left
 
 
+def test_the_file_tells_fish_when_its_day_ends(cli, llmpath_home):
+    cli("study", "30m")
+    fields = badge.read_cache(str(llmpath_home / "badge.txt"))
+    written = (llmpath_home / "badge.txt").stat().st_mtime
+    # One second before the next local midnight (the value is rounded down), and never past the week's end.
+    end = time.localtime(written + int(fields["day_ends_in"]) + 1)
+    assert (end.tm_hour, end.tm_min) == (0, 0) and time.strftime("%Y-%m-%d", end) > fields["day"]
+    assert 0 < int(fields["day_ends_in"]) <= min(25 * 3600, int(fields["week_ends_in"]))  # 25h: summer time ends
+    assert badge.seconds_left_in_day("2020-01-01") == 0  # a day that is over has no time left
+
+
 # --- hostile data --------------------------------------------------------------------------------
 
-NUMBERS = {"percent": 1, "done": 1, "total": 2, "papers": 1, "target": 2}
+NUMBERS = {"percent": 1, "done": 1, "total": 2, "papers": 1, "target": 2, "today": "25/30m", "next_day": "0/30m"}
+
+
+def this_day():
+    return {"week": badge.current_week(), "day": badge.current_day()}
 
 
 def assert_printable_ascii(text):
@@ -230,9 +272,9 @@ def assert_printable_ascii(text):
 @example(text="".join(ESCAPES + INVISIBLE + SHELL) + "\n" + "line\nbreak")
 def test_no_title_puts_a_control_character_into_the_file_or_the_badge(tmp_path, text):
     path = str(tmp_path / "badge.txt")
-    badge.write_cache(path, {"track": text, "next": text, "week": badge.current_week(), **NUMBERS}, "sig")
+    badge.write_cache(path, {"track": text, "next": text, **this_day(), **NUMBERS}, "sig")
     written = open(path, encoding="utf-8").read()
-    assert not leaked(written) and len(written.splitlines()) == 13, written
+    assert not leaked(written) and len(written.splitlines()) == 17, written
     fields = badge.read_cache(path)
     assert_printable_ascii(fields["track_ascii"] + fields["next_ascii"])
     for template in ("{track} {next}", "\x1b[2J{next}\u202e\n"):
@@ -243,7 +285,7 @@ def test_no_title_puts_a_control_character_into_the_file_or_the_badge(tmp_path, 
 @settings(max_examples=60, deadline=None)
 @given(text=hostile_text)
 def test_a_badge_file_written_by_something_else_is_shown_visibly(text):
-    fields = {"track": text, "next": text, "week": badge.current_week(), "generation": "1"} | NUMBERS
+    fields = {"track": text, "next": text, **this_day(), "generation": "1"} | NUMBERS
     assert not leaked(badge.render(fields, "{track}: {next} {percent}%", ascii_only=False))
     assert_printable_ascii(badge.render(fields, "{track}: {next} {percent}%", ascii_only=True))
 

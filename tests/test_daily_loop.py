@@ -336,7 +336,7 @@ def test_status_shows_where_you_are_on_one_short_screen(cli, cli_json, monkeypat
     assert data["in_progress"] == [{"id": "programming-foundations", "title": "Programming foundations"}]
     assert (data["done_this_week"], data["papers"], data["target"], data["track"]) == (1, 1, 2, "developer")
     assert set(data) == {"track", "track_title", "percent", "done", "total", "in_progress", "next",
-                         "done_this_week", "papers", "target", "days_left"}  # fmt: skip
+                         "done_this_week", "papers", "target", "days_left", "study"}  # fmt: skip
     for columns in ("80", "60"):
         monkeypatch.setenv("COLUMNS", columns)
         lines = cli("status").stdout.splitlines()

@@ -184,7 +184,8 @@ def test_log_tells_the_history_newest_first_with_notes_and_what_was_undone(cli, 
     ]
     assert entries[2]["papers"] == [{"paper": "lora", "note": "rank trick", "pass": 2}]
     assert entries[3]["on"] == "2026-11-02" and entries[3]["topics"][0]["note"] == "3b1b videos"
-    assert set(entries[0]) == {"change", "kind", "on", "summary", "undone", "topics", "papers", "notes", "links"}
+    fields = {"change", "kind", "on", "summary", "undone", "topics", "papers", "notes", "links", "sessions"}
+    assert set(entries[0]) == fields
     assert [e["kind"] for e in cli_json("log", "--limit", "2")["entries"]] == ["undo", "status"]
     assert "2026-11-02" not in {e["on"] for e in cli_json("log", "--since", "2026-11-03")["entries"]}
     text = cli("log").stdout

@@ -3,8 +3,9 @@
 A field printed but not in the doc, in the doc but never printed, or of another type than the doc
 gives, fails here; so does a command with --json that the doc leaves out. The commands come from
 walking the Typer app (tests/commands.py); each runs on a new store, then on one holding a topic
-done, one in progress with a note and a link, one skipped, a paper read with a note and a pass and
-an undone change, so that every list the doc describes has something in it."""
+done, one in progress with a note and a link, one skipped, a paper read with a note and a pass, an
+undone change, study time logged to a topic with a note and a study timer running, so that every
+list the doc describes has something in it."""
 
 import json
 import re
@@ -185,6 +186,8 @@ def test_every_command_prints_what_the_doc_says(cli, store, another_store, monke
     cli("track", "use", "developer", "--from", "research")
     cli("done", "nn-foundations-learning-algorithms")
     cli("undo")
+    cli("study", "30m", ARGUMENTS["topic"], "--note", "derived BM25")
+    cli("study", "start")
     check_all()
     if store == "postgresql":  # a learner of the group who shares, for the cohort to have a row
         login = f"ada_{uuid.uuid4().hex[:8]}"

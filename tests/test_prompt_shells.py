@@ -30,7 +30,7 @@ from llmpath import badge, shell
 
 SHELLS = ("bash", "zsh", "fish")
 TIMEOUT = 20
-FIELDS = {"track": "developer", "percent": 37, "done": 5, "total": 12, "papers": 1, "target": 2}
+FIELDS = {"track": "developer", "percent": 37, "done": 5, "total": 12, "papers": 1, "target": 2, "today": "25/30m"}
 BADGE = "llm 37% 1/2 papers"
 # What a terminal acts on: C0 controls but the newline a shell ends a line with, DEL, C1 controls.
 CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
@@ -68,7 +68,8 @@ class Place:
 
     def write_badge(self, directory=None, **fields):
         path = (directory or self.home) / badge.BADGE_NAME
-        badge.write_cache(str(path), FIELDS | {"next": "Attention", "week": badge.current_week()} | fields, "sig")
+        today = {"week": badge.current_week(), "day": badge.current_day(), "next_day": "0/30m"}
+        badge.write_cache(str(path), FIELDS | {"next": "Attention"} | today | fields, "sig")
         return path
 
     def environment(self, **extra):
@@ -416,6 +417,17 @@ def test_a_new_week_starts_at_zero_papers(shell_name, place):
     cache.write_text(cache.read_text().replace(f"week={badge.current_week()}", "week=2020-W01"))
     os.utime(cache, (time.time() - 8 * 86400,) * 2)
     assert badge_text(shell_name, place, snippet) == "llm 37% 0/2 papers"
+
+
+def test_a_new_day_starts_at_zero_minutes(shell_name, place):
+    cache = place.write_badge()
+    snippet = place.snippet_file(shell_name, template="{today} {papers}/{target}")
+    assert badge_text(shell_name, place, snippet) == "25/30m 1/2"
+    # Written on a day that is over, in this week: bash and zsh read the day's date, fish the file's age.
+    text = cache.read_text().replace(f"day={badge.current_day()}", "day=2020-01-01")
+    cache.write_text(re.sub(r"(?m)^week_ends_in=.*$", f"week_ends_in={7 * 86400}", text))  # its week goes on
+    os.utime(cache, (time.time() - 2 * 86400,) * 2)
+    assert badge_text(shell_name, place, snippet) == "0/30m 1/2"
 
 
 def test_a_prompt_starts_no_process(shell_name, place):

@@ -23,17 +23,20 @@ from .safetext import ascii_text, visible
 
 BADGE_NAME = "badge.txt"
 DATABASE_NAME = "llmpath.db"
-FORMAT_LINE = "llmpath-badge 3"  # 3: stamped with the store generation; 2: values made visible
+FORMAT_LINE = "llmpath-badge 4"  # 4: {today} and its day; 3: stamped with the store generation; 2: made visible
 DEFAULT_TEMPLATE = "llm {percent}% {papers}/{target} papers"
 MAX_BYTES = 64 * 1024  # many times the badge file's size: read no further, whatever is there
-FIELDS = ("track", "percent", "done", "total", "papers", "target", "next")
-TEXT_FIELDS = ("track", "next")  # the others are numbers
+FIELDS = ("track", "percent", "done", "total", "papers", "target", "next", "today")
+TEXT_FIELDS = ("track", "next")  # the others are figures
+# Besides the fields: the week and the day the figures are true in, and what {today} shows after it.
+DATED = ("week", "day", "next_day")
 USAGE = """Usage: llmpath badge [--format TEMPLATE] [--ascii] [--refresh]
 
   Print one short line for a shell prompt: progress of the active track and this week's papers
   against the target. Prints nothing before the first llmpath command, and never an error.
 
   --format TEMPLATE  Fields: {percent} {done} {total} {track} {papers} {target} {next}
+                     {today}: minutes studied today against your daily target, 25/30m
                      (default: "llm {percent}% {papers}/{target} papers")
   --ascii            Leave out any character that is not printable ASCII.
   --refresh          Bring the cached badge up to date from the store and print nothing. With
@@ -87,24 +90,41 @@ def read_cache(path):
     if not lines or lines[0] != FORMAT_LINE:
         return None
     fields = dict(line.split("=", 1) for line in lines[1:] if "=" in line)
-    if any(name not in fields for name in (*FIELDS, "week", "generation")):
+    if any(name not in fields for name in (*FIELDS, *DATED, "generation")):
         return None
     return fields
 
 
+WEEK_FORMAT = "%G-W%V"
+DAY_FORMAT = "%Y-%m-%d"
+
+
 def current_week():
-    return time.strftime("%G-W%V", time.localtime())
+    return time.strftime(WEEK_FORMAT, time.localtime())
+
+
+def current_day():
+    return time.strftime(DAY_FORMAT, time.localtime())
 
 
 def seconds_left_in(week):
     """Seconds from now until the local midnight that ends ISO week `week`; 0 unless it is this week."""
+    return _seconds_to_midnight(WEEK_FORMAT, week, lambda today: 7 - today.tm_wday)  # to next Monday
+
+
+def seconds_left_in_day(day):
+    """Seconds from now until the local midnight that ends `day` (YYYY-MM-DD); 0 unless it is today."""
+    return _seconds_to_midnight(DAY_FORMAT, day, lambda _today: 1)
+
+
+def _seconds_to_midnight(form, period, days_to_end):
     now = time.time()
     today = time.localtime(now)
-    if time.strftime("%G-W%V", today) != week:
+    if time.strftime(form, today) != period:
         return 0
-    days = 7 - today.tm_wday  # to next Monday; mktime carries a day past the month's end
-    monday = time.mktime((today.tm_year, today.tm_mon, today.tm_mday + days, 0, 0, 0, 0, 0, -1))
-    return max(0, int(monday - now))
+    # mktime carries a day past the month's end, and finds the offset in force then (summer time).
+    end = time.mktime((today.tm_year, today.tm_mon, today.tm_mday + days_to_end(today), 0, 0, 0, 0, 0, -1))
+    return max(0, int(end - now))
 
 
 def shown(text, ascii_only=False):
@@ -120,12 +140,14 @@ def write_cache(path, fields, generation):
     """Write the badge file atomically, one visible line for each value."""
     import tempfile
 
-    values = {name: one_line(shown(str(fields[name]))) for name in (*FIELDS, "week")}
+    values = {name: one_line(shown(str(fields[name]))) for name in (*FIELDS, *DATED)}
     # For the shell snippets, which can neither filter text nor tell the time without a process:
-    # --ascii shows track_ascii and next_ascii, and fish compares the file's age with week_ends_in.
+    # --ascii shows track_ascii and next_ascii, and fish compares the file's age with week_ends_in
+    # and day_ends_in.
     for name in TEXT_FIELDS:
         values[name + "_ascii"] = one_line(shown(values[name], ascii_only=True))
     values["week_ends_in"] = seconds_left_in(values["week"])
+    values["day_ends_in"] = seconds_left_in_day(values["day"])
     lines = [FORMAT_LINE, *(f"{name}={value}" for name, value in values.items()), f"generation={generation}"]
     handle, temp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".badge.", suffix=".tmp")
     try:
@@ -142,6 +164,8 @@ def render(fields, template, ascii_only):
     values = {name: fields[name] for name in FIELDS}
     if fields["week"] != current_week():
         values["papers"] = "0"  # a new week starts at zero, whether or not a command ran since Monday
+    if fields["day"] != current_day():
+        values["today"] = fields["next_day"]  # and a new day at zero minutes, against the target
     text = template.format(**values)
     return one_line(shown(text, ascii_only))
 

@@ -17,7 +17,7 @@ import sys
 from . import badge
 
 # The badge file's lines a snippet reads.
-CACHED = (*badge.FIELDS, *(name + "_ascii" for name in badge.TEXT_FIELDS), "week", "week_ends_in")
+CACHED = (*badge.FIELDS, *(name + "_ascii" for name in badge.TEXT_FIELDS), *badge.DATED, "week_ends_in", "day_ends_in")
 
 
 def quoted(text, shell):
@@ -97,7 +97,7 @@ def _bash(file, text, server):
 _llmpath_badge() {{
     # Sets _llmpath_badge_text from the badge file, or to nothing.
     _llmpath_badge_text=
-    local file={file} line key now
+    local file={file} line key now day
     [[ -n ${{LLMPATH_HOME-}} ]] && file=$LLMPATH_HOME/{badge.BADGE_NAME}
 {_BASH_REFRESH if server else ""}    local {" ".join(f"_lp_{n}=" for n in CACHED)}
     # Only a regular file: a FIFO or a device in its place would block the prompt.
@@ -114,10 +114,14 @@ _llmpath_badge() {{
     [[ -n $_lp_percent ]] || return 0
     if ((BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 2))); then
         printf -v now '%(%G-W%V)T' -1
+        printf -v day '%(%Y-%m-%d)T' -1
     else
-        now=$(date +%G-W%V)  # bash before 4.2 (macOS's /bin/bash) has no date in printf
+        now=$(date '+%G-W%V %Y-%m-%d')  # bash before 4.2 (macOS's /bin/bash) has no date in printf
+        day=${{now#* }} now=${{now%% *}}
     fi
+    # A new week starts at zero papers, a new day at zero minutes.
     [[ $now == "$_lp_week" ]] || _lp_papers=0
+    [[ $day == "$_lp_day" ]] || _lp_today=$_lp_next_day
     _llmpath_badge_text={text}
     # llmpath writes no control character; one in the file came from elsewhere: show it as ?.
     _llmpath_badge_text=${{_llmpath_badge_text//[[:cntrl:]]/?}}
@@ -178,7 +182,7 @@ _llmpath_badge() {{
     # Sets psvar[9], which a prompt shows as %9v, from the badge file, or to nothing.
     emulate -L zsh
     psvar[9]=
-    local file={file} line key now
+    local file={file} line key now day
     [[ -n ${{LLMPATH_HOME-}} ]] && file=$LLMPATH_HOME/{badge.BADGE_NAME}
 {_ZSH_REFRESH if server else ""}    local {" ".join(f"_lp_{n}=" for n in CACHED)}
     # Only a regular file: a FIFO or a device in its place would block the prompt.
@@ -193,8 +197,10 @@ _llmpath_badge() {{
         done
     }} < "$file"
     [[ -n $_lp_percent ]] || return 0
-    now=${{(%):-%D{{%G-W%V}}}}
+    now=${{(%):-%D{{%G-W%V}}}} day=${{(%):-%D{{%Y-%m-%d}}}}
+    # A new week starts at zero papers, a new day at zero minutes.
     [[ $now == "$_lp_week" ]] || _lp_papers=0
+    [[ $day == "$_lp_day" ]] || _lp_today=$_lp_next_day
     psvar[9]={text}
     # llmpath writes no control character; one in the file came from elsewhere: show it as ?.
     psvar[9]=${{psvar[9]//[[:cntrl:]]/?}}
@@ -243,12 +249,17 @@ function _llmpath_badge --description 'Print the llmpath badge'
         end
     end < $file
     test -n "$_lp_percent"; or return 0
-    # A new week starts at zero papers. The file says how many seconds after it was written its week
-    # ends, and its age comes from a builtin (fish 3.5 and later): no process starts at a prompt.
+    # A new week starts at zero papers, a new day at zero minutes. The file says how many seconds
+    # after it was written its week and its day end, and its age comes from a builtin (fish 3.5 and
+    # later): no process starts at a prompt.
     if builtin -q path 2>/dev/null
-        test (path mtime --relative $file) -lt "$_lp_week_ends_in" 2>/dev/null; or set _lp_papers 0
+        set -l age (path mtime --relative $file)
+        test "$age" -lt "$_lp_week_ends_in" 2>/dev/null; or set _lp_papers 0
+        test "$age" -lt "$_lp_day_ends_in" 2>/dev/null; or set _lp_today $_lp_next_day
     else
-        test (date +%G-W%V) = "$_lp_week"; or set _lp_papers 0
+        set -l now (date '+%G-W%V %Y-%m-%d' | string split ' ')
+        test "$now[1]" = "$_lp_week"; or set _lp_papers 0
+        test "$now[2]" = "$_lp_day"; or set _lp_today $_lp_next_day
     end
     # llmpath writes no control character; one in the file came from elsewhere: show it as ?.
     printf %s (string replace -ra '\\p{{Cc}}' '?' -- {text})

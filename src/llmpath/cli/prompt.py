@@ -15,7 +15,8 @@ FORMAT_OPTION = typer.Option(
     DEFAULT_TEMPLATE,
     "--format",
     metavar="TEMPLATE",
-    help="Fields: {percent} {done} {total} {track} {papers} {target} {next}.",
+    help="Fields: {percent} {done} {total} {track} {papers} {target} {next}, and {today}: minutes studied today"
+    " against your daily target (25/30m).",
 )
 ASCII_OPTION = typer.Option(False, "--ascii", help="Leave out any character that is not printable ASCII.")
 
@@ -26,7 +27,7 @@ def register(app: typer.Typer) -> None:
 
 
 def badge(template: str = FORMAT_OPTION, ascii_only: bool = ASCII_OPTION) -> None:
-    """One short line for a shell prompt: track progress and this week's papers.
+    """One short line for a shell prompt: track progress, this week's papers, today's study time.
 
     Prints nothing before the first llmpath command, and never an error.
 

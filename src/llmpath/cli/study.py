@@ -313,21 +313,24 @@ def show(
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Everything about one topic, with its status history.
+    """Everything about one topic: the study time you logged to it, and its status history.
 
     \b
     Example:
       llmpath show rag-retrieval-methods
     """
+    from ..domain.habit import topic_minutes
+
     state = state_of(ctx)
     topic_id = one_topic(state, topic)
     stages = [(track, stage) for track in state.roadmap.tracks for stage in track.stages if topic_id in stage.topics]
+    minutes = topic_minutes(state, topic_id)
     if as_json:
         history = [{**e.to_json(), "undone": e.reverted} for e in state.history(topic_id)]
         tracks = [{"track": track.id, "stage": stage.id} for track, stage in stages]
-        print_json({**topic_json(state, topic_id), "on_tracks": tracks, "history": history})
+        print_json({**topic_json(state, topic_id), "minutes": minutes, "on_tracks": tracks, "history": history})
         return
     from ..render.console import make_console
     from ..render.topics import render_show
 
-    render_show(make_console(), state, state.roadmap.topics[topic_id], stages)
+    render_show(make_console(), state, state.roadmap.topics[topic_id], stages, minutes)

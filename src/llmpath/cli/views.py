@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import typer
 
 from .. import completion
@@ -10,6 +12,9 @@ from ..domain.stages import find_stage
 from ..domain.state import State, parse_statuses
 from ..roadmap.schema import Stage, Track
 from .common import JSON_OPTION, TRACK_OPTION, handle_errors, print_json, state_of, today
+
+if TYPE_CHECKING:
+    from ..domain.progress import EstimateLeft
 
 STAGE_OPTION = typer.Option(
     None,
@@ -37,25 +42,25 @@ def register(app: typer.Typer) -> None:
 @handle_errors
 def status(ctx: typer.Context, track: str = TRACK_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Where you are, on one screen: the track and its percent, what is in progress, the next step,
-    what you did this week, this week's papers against your target, and a hint. A bare `llmpath`
-    shows it too.
+    what you did this week, this week's papers against your target, today's study time against
+    your daily target, your streak, and a hint. A bare `llmpath` shows it too.
 
     \b
     Examples:
       llmpath status
       llmpath status --json
     """
-    from ..domain.summary import summary
+    from ..domain.summary import status as status_of
 
     state = state_of(ctx)
-    brief = summary(state, state.track(track), today())
+    now = status_of(state, state.track(track), today())
     if as_json:
-        print_json(brief.to_json(state))
+        print_json(now.to_json(state))
         return
     from ..render.console import make_console
     from ..render.tracks import render_status
 
-    render_status(make_console(), state, brief)
+    render_status(make_console(), state, now)
 
 
 def _selection(state: State, track: str | None, stage: str | None) -> tuple[Track, list[Stage]]:
@@ -146,17 +151,25 @@ def list_topics(
 
 @handle_errors
 def progress(ctx: typer.Context, track: str = TRACK_OPTION, as_json: bool = JSON_OPTION) -> None:
-    """Progress per stage and overall, this week, your pace and the time left at that pace.
+    """Progress per stage and overall, this week, your pace and the time left at that pace, the
+    roadmap's estimate for the stages left, and your study time.
 
     Pace is topics done a week over the whole weeks since your first recorded change, the last
     four at most; in your first week there is not enough history for one. In --json,
     pace_per_week is then null and pace_reason says why; pace_weeks is the weeks measured;
     weeks_left is 0 for a finished track and null while there is no pace to go by.
 
+    Study time (all of it, whatever the track) is shown for this week and each of the four before;
+    its pace is minutes a week by the same rule, from the first day you logged study. The roadmap
+    estimates its stages in weeks or months without saying how many hours a week, so study hours
+    are not turned into time left: the time left is the topic pace's, and the estimates of the
+    stages not finished (each whole) are added up beside it.
+
     \b
     Example:
       llmpath progress --track specialist
     """
+    from ..domain.dates import week_label
     from ..domain.progress import track_progress
 
     state = state_of(ctx)
@@ -177,6 +190,15 @@ def progress(ctx: typer.Context, track: str = TRACK_OPTION, as_json: bool = JSON
                 if result.level
                 else None,
                 "stages": [{"id": sp.stage.id, "title": sp.stage.title, **sp.tally.as_dict()} for sp in result.stages],
+                "estimate_left": _estimate_json(result.estimate_left),
+                "study": {
+                    "weeks": [
+                        {"week": week_label(monday), "minutes": minutes} for monday, minutes in result.study_weeks
+                    ],
+                    "per_week": result.study_pace.per_week,
+                    "pace_weeks": result.study_pace.weeks,
+                    "pace_reason": result.study_pace.reason,
+                },
                 "papers": papers,
             }
         )
@@ -188,3 +210,9 @@ def progress(ctx: typer.Context, track: str = TRACK_OPTION, as_json: bool = JSON
     console = make_console()
     render_progress(console, result)
     render_paper_summary(console, papers)
+
+
+def _estimate_json(left: EstimateLeft | None) -> dict[str, Any] | None:
+    if left is None:
+        return None
+    return {"min_weeks": left.low, "max_weeks": left.high, "stages": left.stages, "unestimated": left.unestimated}

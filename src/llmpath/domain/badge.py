@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from .dates import week_label, week_start
@@ -15,7 +15,16 @@ if TYPE_CHECKING:
 
 
 def badge_fields(state: State, today: date) -> dict[str, str | int]:
-    return track_figures(state, state.active_track(), today)
+    """The active track's figures and today's study. `{today}` is true only on `day`: from the
+    next local day on, the badge shows `next_day` until a command writes the file again."""
+    from .habit import minutes_today  # after a write only: reads never load the study rules for it
+
+    return {
+        **track_figures(state, state.active_track(), today),
+        "today": minutes_today(state, today),
+        "day": today.isoformat(),
+        "next_day": minutes_today(state, today + timedelta(days=1)),  # the next day's: none studied, its target
+    }
 
 
 def track_figures(state: State, track: Track, today: date) -> dict[str, str | int]:

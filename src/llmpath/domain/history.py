@@ -19,10 +19,16 @@ SETTING = "setting"
 NOTE = "note"
 LINK = "link"
 READ_CORRECTION = "read_correction"
+STUDY = "study"
+STUDY_TIMER = "study_timer"
+STUDY_TARGET = "study_target"
 UNDO = "undo"
 IMPORT = "import"
 SYNC = "sync"
-KINDS = (STATUS, PAPER_READ, PAPER_TARGET, SETTING, NOTE, LINK, READ_CORRECTION, IMPORT, SYNC, UNDO)
+KINDS = (
+    STATUS, PAPER_READ, PAPER_TARGET, SETTING, NOTE, LINK, READ_CORRECTION, STUDY, STUDY_TIMER, STUDY_TARGET, IMPORT,
+    SYNC, UNDO,
+)  # fmt: skip
 # What `undo` walks back through: what the learner did, not undos themselves or roadmap syncs.
 NOT_UNDOABLE = (UNDO, SYNC)
 
@@ -172,6 +178,7 @@ class LogEntry:
     reads: tuple[Any, ...] = ()  # domain.papers.Read: the readings it logged
     notes: tuple[Any, ...] = ()  # domain.notes.TopicNote: the notes it added
     links: tuple[Any, ...] = ()  # domain.notes.TopicLink: the links it added
+    sessions: tuple[Any, ...] = ()  # domain.study.StudySession: the study time it logged
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -184,6 +191,7 @@ class LogEntry:
             "papers": [{"paper": r.paper, "note": r.note, "pass": r.pass_number} for r in self.reads],
             "notes": [{"topic": n.topic, "note": n.note} for n in self.notes],
             "links": [{"topic": link.topic, "url": link.url, "title": link.title} for link in self.links],
+            "sessions": [{"topic": s.topic, "minutes": s.minutes, "note": s.note} for s in self.sessions],
         }
 
 
@@ -203,12 +211,14 @@ def log_entries(
         reads = tuple(records.change_reads(change.id)) if change.kind == PAPER_READ else ()
         notes = tuple(records.change_notes(change.id)) if change.kind in (STATUS, NOTE) else ()
         links = tuple(records.change_links(change.id)) if change.kind == LINK else ()
-        # The day it is about (a backfilled --on), else the day it was recorded.
+        sessions = tuple(records.change_sessions(change.id)) if change.kind == STUDY else ()
+        # The day it is about (a backfilled --on, the day a timer started), else the day it was recorded.
         days = [e.happened_on for e in events] + [r.read_on for r in reads] + [n.noted_on for n in notes]
+        days += [s.studied_on for s in sessions]
         day = days[0] if days else day_of(change.recorded_at)
         if since is not None and day < since:
             continue
-        entries.append(LogEntry(change, day, change.id in taken, events, reads, notes, links))
+        entries.append(LogEntry(change, day, change.id in taken, events, reads, notes, links, sessions))
         if limit is not None and len(entries) >= limit:
             break
     return entries

@@ -8,6 +8,12 @@ Pace is topics done a week over the whole weeks since the learner's first status
 PACE_WEEKS at most: a learner who began ten days ago is measured over the last week, not divided by
 four. In the first week (fewer than 7 days since that change) there is no pace yet. A finished
 track has no time left.
+
+Study time has a pace by the same rule, from the first day study was logged: minutes studied a
+week over those whole weeks. It is the learner's, whatever the track. The roadmap's stage
+estimates are in weeks or months and say nothing of hours a week, so study time is never turned
+into time left: the time left comes from the topic pace, and the estimates of the stages not
+finished are given beside it as the roadmap states them.
 """
 
 from __future__ import annotations
@@ -85,6 +91,31 @@ class Pace:
 
 
 @dataclass(frozen=True)
+class StudyPace:
+    weeks: int  # the whole weeks measured, as for Pace, from the first day study was logged
+    minutes: int  # studied in them
+
+    @property
+    def per_week(self) -> int | None:
+        """Whole minutes studied a week; None when no week has passed to measure."""
+        return round(self.minutes / self.weeks) if self.weeks else None
+
+    @property
+    def reason(self) -> str | None:
+        return NOT_ENOUGH_HISTORY if self.per_week is None else None
+
+
+@dataclass(frozen=True)
+class EstimateLeft:
+    """The roadmap's estimates of the stages not finished, each whole, added up in weeks."""
+
+    low: float
+    high: float | None  # None when a stage's estimate is open-ended ("12+ months")
+    stages: int  # the stages not finished that have an estimate
+    unestimated: int  # the stages not finished that have none: left out of the figures
+
+
+@dataclass(frozen=True)
 class TrackProgress:
     track: Track
     tally: Tally
@@ -93,6 +124,9 @@ class TrackProgress:
     pace: Pace
     weeks_left: float | None  # at that pace: 0 for a finished track, None while there is no pace to go by
     level: Level | None
+    estimate_left: EstimateLeft | None  # None when no stage left has an estimate
+    study_weeks: list[tuple[date, int]]  # (Monday, minutes studied) of this week and the four before, oldest first
+    study_pace: StudyPace
 
     @property
     def finished(self) -> bool:
@@ -128,13 +162,47 @@ def _level(state: State, stages: list[StageProgress]) -> Level | None:
     return Level(reached, working_on)
 
 
+def pace_weeks(first: date | None, today: date) -> int:
+    """The whole weeks a pace is measured over: those since `first`, PACE_WEEKS at most; the days
+    after `today` minus that many weeks, up to today. 0 before a whole week has passed."""
+    days = (today - first).days if first else 0
+    return min(max(days, 0) // 7, PACE_WEEKS)
+
+
 def pace(done_days: Iterable[date], first_change: date | None, today: date) -> Pace:
-    """Topics done a week over the last whole weeks since `first_change`, PACE_WEEKS at most: the
-    days after `today` minus that many weeks, up to today. No pace before a whole week has passed."""
-    days = (today - first_change).days if first_change else 0
-    weeks = min(max(days, 0) // 7, PACE_WEEKS)
+    """Topics done a week over the last whole weeks since `first_change` (pace_weeks)."""
+    weeks = pace_weeks(first_change, today)
     start = today - timedelta(weeks=weeks)
     return Pace(weeks, sum(1 for day in done_days if start < day <= today))
+
+
+def study_pace(state: State, today: date) -> StudyPace:
+    """Minutes studied a week over the last whole weeks since study was first logged (pace_weeks)."""
+    weeks = pace_weeks(state.records.first_study_day(), today)
+    if not weeks:
+        return StudyPace(0, 0)
+    first = today - timedelta(weeks=weeks) + timedelta(days=1)
+    return StudyPace(weeks, sum(state.records.study_minutes(first, today).values()))
+
+
+def estimate_left(stages: Iterable[StageProgress]) -> EstimateLeft | None:
+    """The estimates of the stages with a topic still to do, added up; None when none has one."""
+    low, high, counted, unestimated = 0.0, 0.0, 0, 0
+    open_ended = False
+    for stage_progress in stages:
+        if stage_progress.tally.remaining <= 0:
+            continue
+        estimate = stage_progress.stage.estimate
+        if estimate is None:
+            unestimated += 1
+            continue
+        least, most = estimate.weeks()
+        low, counted = low + least, counted + 1
+        open_ended = open_ended or most is None
+        high += most or 0.0
+    if not counted:
+        return None
+    return EstimateLeft(round(low, 1), None if open_ended else round(high, 1), counted, unestimated)
 
 
 def weeks_left(remaining: int, at: Pace) -> float | None:
@@ -147,6 +215,8 @@ def weeks_left(remaining: int, at: Pace) -> float | None:
 
 
 def track_progress(state: State, track: Track, today: date) -> TrackProgress:
+    from .habit import weekly_minutes  # the study rules load with the views that show them
+
     stages = [StageProgress(stage, tally(state, stage.topics)) for stage in track.stages]
     topics = track.topic_ids()
     overall = tally(state, topics)
@@ -160,4 +230,7 @@ def track_progress(state: State, track: Track, today: date) -> TrackProgress:
         pace=measured,
         weeks_left=weeks_left(overall.remaining, measured),
         level=_level(state, stages),
+        estimate_left=estimate_left(stages),
+        study_weeks=weekly_minutes(state, today),
+        study_pace=study_pace(state, today),
     )

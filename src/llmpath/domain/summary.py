@@ -1,5 +1,5 @@
-"""Where a learner stands on a track this week, in brief: what `llmpath status` shows, and what a
-cohort row shows of each learner (domain/cohort.py)."""
+"""Where a learner stands on a track this week, in brief: what a cohort row shows of each learner
+(domain/cohort.py), and with today's study and the streak, what `llmpath status` shows."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from ..roadmap.schema import Track  # noqa: TC001 - a dataclass field's type, read at run time
 from .badge import track_figures
 from .dates import days_left_in_week, week_start
+from .habit import Today, today_of
 from .planner import plan
 from .state import State
 
@@ -72,3 +73,19 @@ def summary(state: State, track: Track, today: date) -> Summary:
         target=int(figures["target"]),
         days_left=days_left_in_week(today),
     )
+
+
+@dataclass(frozen=True)
+class Status:
+    """`llmpath status`: the summary, and today's study with the streak; those are the learner's
+    own, never in a cohort row."""
+
+    brief: Summary
+    study: Today
+
+    def to_json(self, state: State) -> dict[str, Any]:
+        return {**self.brief.to_json(state), "study": self.study.to_json()}
+
+
+def status(state: State, track: Track, today: date) -> Status:
+    return Status(summary(state, track, today), today_of(state, today))

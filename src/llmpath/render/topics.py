@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -11,11 +13,14 @@ from rich.table import Table
 from rich.text import Text
 
 from ..domain.history import Change, LogEntry
-from ..domain.notes import TopicLink
 from ..domain.planner import Plan, Suggestion, later_starts
 from ..domain.state import Event, State
 from ..roadmap.schema import Paper, Resource, Stage, Topic, Track
 from ..safetext import visible
+
+if TYPE_CHECKING:
+    from ..domain.notes import TopicLink
+    from ..domain.study import StudySession
 from .console import STATUS_WORDS, bullet_list, dated_notes, status_text
 
 PRIORITY_ORDER = {"Essential": 0, "Important": 1, "Recommended": 2}
@@ -263,12 +268,15 @@ def suggestion_panel(state: State, item: Suggestion, links: Links) -> Panel:
     return topic_panel(state, item.topic, parts, item.status)
 
 
-def render_show(console: Console, state: State, topic: Topic, stages: list[tuple[Track, Stage]]) -> None:
+def render_show(console: Console, state: State, topic: Topic, stages: list[tuple[Track, Stage]], minutes: int) -> None:
+    """A topic in full; `minutes` is the study time logged to it."""
     links = Links(console.width - PANEL_EDGES - after_bullet(2))
     parts = topic_details(state, topic, stages[0][1] if stages else None, links)
     on = ", ".join(f"{track.id} ({stage.title})" for track, stage in stages)
-    if on:
-        parts.insert(2, Text(f"On tracks: {on}", style="dim"))
+    from ..domain.study import format_duration
+
+    studied = f"Studied: {format_duration(minutes)}" if minutes else "Studied: no time logged yet"
+    parts[2:2] = [Text(line, style="dim") for line in ([f"On tracks: {on}"] if on else []) + [studied]]
     if topic.retired:
         parts.insert(0, Text("Retired: this topic left the roadmap; its records are kept.", style="yellow"))
     console.print(topic_panel(state, topic.id, parts, state.status(topic.id)))
@@ -328,18 +336,38 @@ def render_log(console: Console, state: State, entries: list[LogEntry]) -> None:
         for link in entry.links:
             line = Text.assemble(_title_of(state, link.topic), undone, ("  " + (link.title or link.url), "dim"))
             grid.add_row(day, Text("link"), line)
-        if not (entry.events or entry.reads or entry.notes or entry.links):
+        for session in entry.sessions:
+            grid.add_row(day, Text("study"), _session_line(state, session, entry.change, undone))
+        if not (entry.events or entry.reads or entry.notes or entry.links or entry.sessions):
             label = LOG_LABELS.get(entry.change.kind, entry.change.kind)
             grid.add_row(day, Text(label), Text.assemble(entry.change.summary, undone))
     console.print(grid)
 
 
 # How `log` names a kind of change in its narrow second column.
-LOG_LABELS = {"paper_read": "read", "paper_target": "target", "read_correction": "reading"}
+LOG_LABELS = {
+    "paper_read": "read",
+    "paper_target": "target",
+    "read_correction": "reading",
+    "study_timer": "timer",
+    "study_target": "target",
+}
 
 
 def _title_of(state: State, topic_id: str) -> str:
     return state.roadmap.display_title(topic_id) if topic_id in state.roadmap.topics else topic_id
+
+
+def _session_line(state: State, session: StudySession, change: Change, undone: Text) -> Text:
+    from ..domain.study import format_duration
+
+    """The time and the topic it went to (if any), then the note; a timer stopped before a minute
+    had passed logged nothing, and says so in its summary."""
+    if not session.minutes:
+        return Text.assemble(change.summary, undone)
+    where = f"  {_title_of(state, session.topic)}" if session.topic else ""
+    note = f"  {session.note}" if session.note else ""
+    return Text.assemble(format_duration(session.minutes), where, undone, (note, "dim"))
 
 
 def render_undo_walk(console: Console, walk: list[Change]) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import textwrap
+from datetime import date
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
@@ -10,10 +12,15 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from ..domain.progress import Pace, Tally, TrackProgress, tally
+from ..domain.progress import EstimateLeft, Pace, StudyPace, Tally, TrackProgress, tally
 from ..domain.state import State
-from ..domain.summary import Summary
-from ..roadmap.schema import Stage, Track
+from ..domain.study import against_target, format_duration
+from ..domain.summary import Status, Summary
+from ..roadmap.schema import WEEKS_PER_MONTH, Stage, Track
+
+if TYPE_CHECKING:
+    from ..domain.habit import Today
+
 from .console import bar, mark
 
 LIST_POSITION_WIDTH = 7
@@ -154,6 +161,12 @@ def render_progress(console: Console, progress: TrackProgress) -> None:
     console.print()
     tally = progress.tally
     facts = [f"Done this week: {progress.done_this_week}", pace_line(progress.pace), time_left_line(progress)]
+    if progress.estimate_left is not None and not progress.finished:
+        facts.append(estimate_line(progress.estimate_left))
+    if progress.study_pace.weeks or any(minutes for _monday, minutes in progress.study_weeks):
+        facts += [study_weeks_line(progress.study_weeks), study_pace_line(progress.study_pace)]
+    else:
+        facts.append("Study time: none logged yet; `llmpath study 30m` logs some")
     if tally.skipped:
         facts.append(f"Skipped: {tally.skipped} (left out of the percentage)")
     if tally.in_progress:
@@ -186,14 +199,53 @@ def time_left_line(progress: TrackProgress) -> str:
     return f"Time left: {remaining} {topics} to go; an estimate comes {why}"
 
 
-def format_weeks(weeks: float) -> str:
+def estimate_line(left: EstimateLeft) -> str:
+    count = left.stages + left.unestimated
+    stages = "stage" if count == 1 else "stages"
+    line = f"Roadmap estimate for the {count} {stages} left: {format_span(left.low, left.high)}"
+    if left.unestimated:
+        line += f" ({left.unestimated} {'has' if left.unestimated == 1 else 'have'} none)"
+    return line
+
+
+def study_weeks_line(weeks: list[tuple[date, int]]) -> str:
+    """This week's study time, then the weeks before it, latest first."""
+    *before, (_monday, this_week) = weeks
+    earlier = ", ".join(format_duration(minutes) for _monday, minutes in reversed(before))
+    return f"Study time: {format_duration(this_week)} this week; the {len(before)} before: {earlier}"
+
+
+def study_pace_line(pace: StudyPace) -> str:
+    if pace.per_week is None:
+        return f"Study pace: {pace.reason}; it starts a week after your first study"
+    weeks = "last week" if pace.weeks == 1 else f"last {pace.weeks} weeks"
+    return f"Study pace: {format_duration(pace.per_week)} a week ({weeks})"
+
+
+def _unit(weeks: float) -> tuple[str, float]:
+    """The unit a span of `weeks` reads best in, and how many weeks one of it is."""
     if weeks < 1:
-        return f"{max(1, round(weeks * 7))} days"
+        return "days", 1 / 7
     if weeks < 9:
-        return f"{weeks:.1f} weeks"
+        return "weeks", 1.0
     if weeks < 104:
-        return f"{weeks / (52 / 12):.1f} months"
-    return f"{weeks / 52:.1f} years"
+        return "months", WEEKS_PER_MONTH
+    return "years", 52.0
+
+
+def format_weeks(weeks: float) -> str:
+    unit, size = _unit(weeks)
+    if unit == "days":
+        return f"{max(1, round(weeks * 7))} days"
+    return f"{weeks / size:.1f} {unit}"
+
+
+def format_span(low: float, high: float | None) -> str:
+    """From `low` to `high` weeks, both in the unit of the larger; `high` None: no upper end."""
+    if high is None:
+        return f"{format_weeks(low)} or more"
+    unit, size = _unit(high)
+    return f"{low / size:.1f}-{high / size:.1f} {unit}"
 
 
 def render_tracks(console: Console, rows: list[tuple[Track, Tally, bool]]) -> None:
@@ -213,31 +265,50 @@ def render_tracks(console: Console, rows: list[tuple[Track, Tally, bool]]) -> No
 SHOWN_IN_PROGRESS = 3
 
 
-def render_status(console: Console, state: State, brief: Summary) -> None:
-    """`llmpath status`: a handful of lines, none wrapped; titles are cut to fit, never split."""
+def render_status(console: Console, state: State, status: Status) -> None:
+    """`llmpath status`: a handful of lines, none wrapped but the streak's; titles are cut to fit,
+    never split."""
     title = state.roadmap.display_title
+    brief = status.brief
     console.print(
         Text.assemble((brief.track.title, "bold"), (f"  {brief.percent}% done ({brief.done} of {brief.total})", "")),
         no_wrap=True, overflow="ellipsis",
     )  # fmt: skip
-    rows = Table.grid(padding=(0, 2))
-    rows.add_column(style="dim", no_wrap=True)
-    rows.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+    lines: list[tuple[str, Text]] = []
     if brief.in_progress:
         shown = " · ".join(title(t) for t in brief.in_progress[:SHOWN_IN_PROGRESS])
         more = len(brief.in_progress) - SHOWN_IN_PROGRESS
-        rows.add_row("in progress", Text(shown + (f" (+{more} more)" if more > 0 else "")))
+        lines.append(("in progress", Text(shown + (f" (+{more} more)" if more > 0 else ""))))
     if brief.next_topic:
-        rows.add_row("next", Text.assemble(title(brief.next_topic), (f"  {brief.next_topic}", "dim")))
+        lines.append(("next", Text.assemble(title(brief.next_topic), (f"  {brief.next_topic}", "dim"))))
     else:
-        rows.add_row("next", Text("nothing left on this track"))
+        lines.append(("next", Text("nothing left on this track")))
     topics = "topic" if brief.done_this_week == 1 else "topics"
     to_go = max(brief.target - brief.papers, 0)
     papers = f"{brief.papers}/{brief.target} papers" + (f", {to_go} to go" if to_go else ", target met")
     days = f", {brief.days_left} days left" if to_go and brief.days_left else ""
-    rows.add_row("this week", Text(f"{brief.done_this_week} {topics} done · {papers}{days}"))
+    lines.append(("this week", Text(f"{brief.done_this_week} {topics} done · {papers}{days}")))
+    lines.append(("today", Text(study_today(status.study))))
+    rows = Table.grid(padding=(0, 2))
+    rows.add_column(style="dim", no_wrap=True)
+    # The labels keep their width: a long title is what gets cut (Rich would cut the labels first).
+    room = console.width - max(len(label) for label, _text in lines) - 2
+    rows.add_column(no_wrap=True, overflow="ellipsis", max_width=max(room, 1))
+    for label, text in lines:
+        rows.add_row(label, text)
     console.print(rows)
+    from .calendar import streak_line  # with the calendar's other imports, which list and roadmap need not pay
+
+    console.print(streak_line(status.study.streak))
     console.print(Text(_hint(brief), style="dim"), no_wrap=True, overflow="ellipsis")
+
+
+def study_today(now: Today) -> str:
+    """Today's study time against the daily target as the badge shows it (25/30m), and the timer."""
+    to_go = ", target met" if now.minutes >= now.target else f", {format_duration(now.target - now.minutes)} to go"
+    return f"{against_target(now.minutes, now.target)} studied{to_go}" + (
+        " · timer running" if now.timer is not None else ""
+    )
 
 
 def _hint(brief: Summary) -> str:
