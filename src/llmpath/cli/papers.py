@@ -13,6 +13,9 @@ from ..errors import UsageError
 from ..roadmap.schema import Paper
 from .common import JSON_OPTION, handle_errors, paths_of, print_json, say, state_of, today
 
+PAPER_ARGUMENT = typer.Argument(
+    ..., metavar="PAPER", help="A paper id, arXiv id, title or prefix.", autocompletion=completion.papers
+)
 papers_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
 
 WEEK_OF_OPTION = typer.Option(None, "--of", metavar="WEEK", help="Another week: 2026-W47, a date inside it, or last.")
@@ -203,9 +206,7 @@ def log(
 @handle_errors
 def unlog(
     ctx: typer.Context,
-    paper: str = typer.Argument(
-        ..., metavar="PAPER", help="A paper id, arXiv id, title or prefix.", autocompletion=completion.papers
-    ),
+    paper: str = PAPER_ARGUMENT,
     on: str = typer.Option(
         None, "--on", metavar="DATE", help="Remove that day's reading (default: the latest reading)."
     ),
@@ -254,9 +255,7 @@ def _echo_week_line(state: State) -> None:
 @handle_errors
 def show(
     ctx: typer.Context,
-    paper: str = typer.Argument(
-        ..., metavar="PAPER", help="A paper id, arXiv id, title or prefix.", autocompletion=completion.papers
-    ),
+    paper: str = PAPER_ARGUMENT,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """One paper with every read of it: passes, days and notes.
