@@ -101,9 +101,11 @@ def test_levels_build_on_each_other(roadmap):
     assert roadmap.requirements(complete, "scaling-laws") == []
 
 
-def test_researcher_steps_are_marked_required_or_optional(roadmap):
+def test_no_researcher_step_is_flagged_optional_on_our_reading(roadmap):
+    """The source says its required steps are marked, but the marks were lost: any optional flag
+    would be our guess shown as the source's."""
     steps = [roadmap.topics[t] for t in roadmap.track("researcher").topic_ids()]
-    assert [s.optional for s in steps].count(True) == 3
+    assert not any(s.optional for s in steps)
 
 
 def test_text_is_clean(roadmap):
@@ -143,3 +145,10 @@ def test_dataset_ships_inside_the_wheel():
     pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
     mapping = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert mapping == {"data/roadmap.yaml": "llmpath/data/roadmap.yaml"}
+
+
+def test_recommended_path_steps_are_plain_text(roadmap):
+    """A step of a track's recommended path is the step, not the source's list marker kept with it."""
+    for track in roadmap.tracks:
+        for step in track.recommended_path:
+            assert not step.startswith(("- ", "* ")), (track.id, step)

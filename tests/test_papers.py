@@ -262,12 +262,12 @@ def test_an_older_target_set_the_same_day_does_not_win(cli, cli_json, tmp_path):
 def test_catalog_list_and_filters(cli, cli_json):
     cli("papers", "log", "lora")
     papers = cli_json("papers")["papers"]
-    assert papers[0]["priority"] == "Essential" and len(papers) == 65
+    assert papers[0]["priority"] == "Essential" and len(papers) == 84
     assert [p["priority"] for p in papers].index("Important") > max(
         i for i, p in enumerate(papers) if p["priority"] == "Essential"
     )
     unread = cli_json("papers", "list", "--unread")["papers"]
-    assert "lora" not in [p["id"] for p in unread] and len(unread) == 64
+    assert "lora" not in [p["id"] for p in unread] and len(unread) == 83
     rag = cli_json("papers", "--topic", "rag-retrieval-methods")["papers"]
     assert [p["id"] for p in rag] == ["rag"]
     assert "read 1×" in cli("papers").stdout
