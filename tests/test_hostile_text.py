@@ -30,6 +30,8 @@ TEXT_COMMANDS = [
     ["show", "alpha"],
     ["show", "gamma"],
     ["track"],
+    ["track", "show", "main"],
+    ["show", "second"],
     ["papers"],
     ["papers", "--week"],
     ["papers", "list"],

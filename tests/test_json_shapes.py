@@ -30,8 +30,8 @@ LIST_KINDS = {f"list of {kind}" for kind in KINDS - {"null"}}
 
 JSON_COMMANDS = [(path, command) for path, command in ALL if takes_json(command)]
 # A value for each kind of required argument a command with --json takes, by the argument's name:
-# a topic with resources, a paper the records below read.
-ARGUMENTS = {"topic": "math-foundations", "paper": "lora"}
+# a topic with resources, a paper the records below read, a track with estimates and entry points.
+ARGUMENTS = {"topic": "math-foundations", "paper": "lora", "name": "developer"}
 
 
 @dataclass

@@ -58,6 +58,7 @@ COMMANDS = {
     "shell-init": (("",), {"--format": None}, "--ascii"),
     "where": ((), {}, "--json"),
     "track": ((), {}, "--json"),
+    "track show": ((TRACK,), {}, "--json"),
     "track use": ((TRACK,), {"--from": STAGE}, ""),
     "study": ((), {}, "--json"),
     "study log": (("", TOPIC), {"--on": None, "--note": None}, ""),

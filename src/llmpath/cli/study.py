@@ -9,6 +9,7 @@ import typer
 from .. import completion
 from ..domain.papers import week_summary
 from ..domain.state import State
+from ..roadmap.schema import Stage, Track
 from .common import JSON_OPTION, TRACK_OPTION, handle_errors, paths_of, print_json, state_of, today
 
 NOTE_OPTION = typer.Option(None, "--note", metavar="TEXT", help="A note to keep with this change.")
@@ -142,6 +143,44 @@ def one_topic(state: State, query: str) -> str:
     if numbered:
         return numbered
     return matcher.resolve(state.roadmap, query, aliases=state.aliases, groups=False).id
+
+
+def one_stage(state: State, query: str) -> tuple[Track, Stage] | None:
+    """The stage the learner typed, by id or exact title, when no topic answers to it exactly
+    (an id, old id, list number or exact name); None otherwise, for `one_topic` to resolve."""
+    from ..domain import matcher
+    from ..errors import UsageError
+
+    wanted = query.strip().lower()
+    key = matcher.normalize(query)
+    found = state.roadmap.stage(wanted)
+    named = (
+        [found]
+        if found
+        else [(t, s) for t in state.roadmap.tracks for s in t.stages if matcher.normalize(s.title) == key]
+    )
+    if not key or not named or state.aliases.get(wanted, wanted) in state.roadmap.topics or state.numbered_topic(query):
+        return None
+    try:
+        matcher.pick(query, matcher.topic_candidates(state.roadmap), "topic", exact=state.aliases, exact_only=True)
+    except UsageError:  # no one topic has this name: the stage is meant
+        if len(named) > 1:
+            names = ", ".join(f"{stage.id} ({track.id})" for track, stage in named)
+            raise UsageError(f"{query!r} is the title of several stages: {names}; name one by its id") from None
+        return named[0]
+    return None
+
+
+def _show_stage(state: State, track: Track, stage: Stage, as_json: bool) -> None:
+    if as_json:
+        from .tracks import stage_json
+
+        print_json({"track": track.id, **stage_json(stage)})
+        return
+    from ..render.console import make_console
+    from ..render.roadmap_info import render_stage_info
+
+    render_stage_info(make_console(), state, track, stage)
 
 
 def _change(ctx: typer.Context, queries: list[str], status: str, note: str | None, on: str | None) -> None:
@@ -309,19 +348,28 @@ def undo(
 def show(
     ctx: typer.Context,
     topic: str = typer.Argument(
-        ..., metavar="TOPIC", help="A topic id, title, prefix or close match.", autocompletion=completion.topics
+        ...,
+        metavar="TOPIC",
+        help="A topic id, title, prefix or close match; or a stage id or title.",
+        autocompletion=completion.topics,
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Everything about one topic: the study time you logged to it, and its status history.
+    """Everything about one topic: the study time you logged to it, and its status history. Given
+    a stage, what the roadmap says about it (focus, objectives, estimate) and its topics.
 
     \b
-    Example:
+    Examples:
       llmpath show rag-retrieval-methods
+      llmpath show developer-part-1
     """
     from ..domain.habit import topic_minutes
 
     state = state_of(ctx)
+    stage = one_stage(state, topic)
+    if stage is not None:
+        _show_stage(state, *stage, as_json)
+        return
     topic_id = one_topic(state, topic)
     stages = [(track, stage) for track in state.roadmap.tracks for stage in track.stages if topic_id in stage.topics]
     minutes = topic_minutes(state, topic_id)

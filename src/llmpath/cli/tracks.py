@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from .. import completion
 from ..domain.stages import find_stage
 from ..domain.state import ACTIVE_TRACK, START_STAGE_PREFIX
+from ..roadmap.schema import Stage, Track
 from .common import JSON_OPTION, handle_errors, paths_of, print_json, say, state_of
 
 track_app = typer.Typer(
@@ -23,6 +26,7 @@ def tracks(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     \b
     Examples:
       llmpath track
+      llmpath track show specialist
       llmpath track use specialist
       llmpath track use developer --from research
     """
@@ -55,6 +59,61 @@ def tracks(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     from ..render.tracks import render_tracks
 
     render_tracks(make_console(), [(track, counts, track.id == active) for track, counts in rows])
+
+
+def stage_json(stage: Stage) -> dict[str, Any]:
+    return {
+        "id": stage.id,
+        "title": stage.title,
+        "summary": stage.summary,
+        "body": stage.body,
+        "level": stage.level,
+        "estimate": stage.estimate.text() if stage.estimate else None,
+        "prerequisites": list(stage.prerequisites),
+        "modules": list(stage.modules),
+        "topics": list(stage.topics),
+    }
+
+
+def track_json(track: Track, active: bool) -> dict[str, Any]:
+    return {
+        "id": track.id,
+        "title": track.title,
+        "active": active,
+        "source": track.source,
+        "description": track.description,
+        "estimate": track.estimate,
+        "paper_target": track.paper_target,
+        "recommended_path": list(track.recommended_path),
+        "entry_points": [{"id": e.id, "title": e.title, "stage": e.stage} for e in track.entry_points],
+        "stages": [stage_json(stage) for stage in track.stages],
+    }
+
+
+@track_app.command("show")
+@handle_errors
+def show(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., metavar="NAME", help="A track id or title.", autocompletion=completion.tracks),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """What the roadmap says about a track: its description, estimate and recommended path, then
+    each stage's estimate, summary, focus and objectives.
+
+    \b
+    Example:
+      llmpath track show researcher
+    """
+    state = state_of(ctx)
+    track = state.track(name)
+    active = track.id == state.active_track().id
+    if as_json:
+        print_json(track_json(track, active))
+        return
+    from ..render.console import make_console
+    from ..render.roadmap_info import render_track_info
+
+    render_track_info(make_console(), track, active)
 
 
 @track_app.command("use")

@@ -22,12 +22,14 @@ if TYPE_CHECKING:
     from ..domain.notes import TopicLink
     from ..domain.study import StudySession
 from .console import STATUS_WORDS, bullet_list, dated_notes, status_text
+from .roadmap_info import entering, objectives_line
 
 PRIORITY_ORDER = {"Essential": 0, "Important": 1, "Recommended": 2}
 
 # `next` fits a 24-line terminal: the first lines or items of each part, `show` has them all.
 NEXT_LOCATION_LINES = 2
 NEXT_BODY_LINES = 3
+NEXT_OBJECTIVES_LINES = 2  # on entering a stage, what it is for
 NEXT_SHOWN = {"Checklist": 3, "Resources": 2, "Your links": 2, "Papers": 2}
 NEXT_LABEL_WIDTH = max(map(len, NEXT_SHOWN))  # the longest label of the panel's left column
 NEXT_LABEL_GAP = 2
@@ -176,6 +178,9 @@ def render_next(console: Console, state: State, plan: Plan, percent: float) -> N
         console.print("Mark a prerequisite done or skipped (llmpath done|skip TOPIC) to unblock it.")
         return
     first, *rest = plan.suggestions
+    objectives = objectives_line(first.stage) if entering(state, first.stage) else None
+    if objectives is not None:  # the stage begins here: say what it is for, in brief
+        console.print(FirstLines(objectives, NEXT_OBJECTIVES_LINES))
     links = Links(console.width - PANEL_EDGES - NEXT_LABEL_WIDTH - NEXT_LABEL_GAP - after_bullet(0))
     console.print(suggestion_panel(state, first, links))
     links.print(console)
