@@ -249,10 +249,10 @@ def test_progress_text_and_json(cli, cli_json):
 
 def test_progress_names_the_level_reached(cli, cli_json):
     cli("track", "use", "specialist")
-    assert cli_json("progress")["level"] == {"reached": None, "working_on": "Practitioner Junior"}
+    assert cli_json("progress")["level"] == {"reached": None, "working_on": "Practitioner (Junior)"}
     cli("done", "specialist-junior")
-    assert cli_json("progress")["level"]["reached"] == "Practitioner Junior"
-    assert "Level reached: Practitioner Junior" in cli("progress").stdout
+    assert cli_json("progress")["level"]["reached"] == "Practitioner (Junior)"
+    assert "Level reached: Practitioner (Junior)" in cli("progress").stdout
 
 
 def test_lists_and_candidates_fit_80_columns(cli):

@@ -63,7 +63,7 @@ def test_estimates_carry_the_sources_figures(roadmap):
     assert part1.estimate.text() == "12-20 weeks"
     expert = roadmap.stage("specialist-expert")[1]
     assert expert.estimate.text() == "12+ months"
-    assert expert.level == "Researcher Expert"
+    assert expert.level == "Researcher (Expert)"
 
 
 def test_modules_carry_difficulty_and_prerequisites(roadmap):
@@ -152,3 +152,14 @@ def test_recommended_path_steps_are_plain_text(roadmap):
     for track in roadmap.tracks:
         for step in track.recommended_path:
             assert not step.startswith(("- ", "* ")), (track.id, step)
+
+
+def test_level_labels_keep_the_sources_parentheses(roadmap):
+    """The specialist roadmap names its levels `Practitioner (Junior)` ... `Researcher (Expert)`."""
+    levels = [stage.level for stage in roadmap.track("specialist").stages]
+    assert levels == [
+        "Practitioner (Junior)",
+        "Engineer with Foundation (Middle)",
+        "Architect (Senior)",
+        "Researcher (Expert)",
+    ]
