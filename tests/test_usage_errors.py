@@ -5,6 +5,7 @@ argument or a bad value gets one line on stderr, `error: WHAT; see 'llmpath CMD 
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from commands import TOP_LEVEL
@@ -77,3 +78,19 @@ def test_help_and_usage_errors_import_no_rich_and_no_store(llmpath_home, args):
     expected_code = 0 if args == ["--help"] else 2
     assert run.stdout.splitlines()[-1] == f"{expected_code} []", run.stdout + run.stderr
     assert "Usage:" not in run.stderr and "Traceback" not in run.stderr
+
+
+def test_the_console_script_builds_only_the_command_it_runs_and_still_knows_the_others(tmp_path):
+    """The console script gives Typer only the command a line names (one command's parameters to
+    build, not every one's); a name that is no command, and help without one, still see them all."""
+    from processes import LLMPATH, env_for
+
+    def run(*args):
+        return subprocess.run([*LLMPATH, *args], env=env_for(tmp_path), capture_output=True, text=True, timeout=60)
+
+    assert "did you mean 'list'" in run("lst").stderr
+    assert all(name in run("--help").stdout for name in ("calendar", "papers", "study", "note"))
+    assert "papers log [OPTIONS] {PAPER}" in run("papers", "log", "--help").stdout
+    roadmap = str(Path(__file__).resolve().parents[1] / "data" / "roadmap.yaml")
+    assert run("--roadmap", roadmap, "status").returncode == 0
+    assert run(f"--roadmap={roadmap}", "where").returncode == 0

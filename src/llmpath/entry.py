@@ -44,6 +44,6 @@ def main() -> int | None:
 
         print(f"llmpath {__version__}")
         return None
-    from .cli import app
+    from .cli import only_invoked
 
-    return app()
+    return only_invoked(args)()

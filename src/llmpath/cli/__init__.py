@@ -68,3 +68,19 @@ app.add_typer(group_app, name="group", cls=OneLineUsageErrors)
 backup.register(app)
 prompt.register(app)
 admin.register(app)
+
+
+def only_invoked(args: list[str]) -> typer.Typer:
+    """The app holding only the command `args` run, when they name one. Typer turns every registered
+    command's signature into parameters on each run (some 25 ms for them all) while a command line
+    runs one; help without a command, a name that is no command (its error suggests the others) and
+    shell completion keep the whole app."""
+    rest = (
+        args[2:] if args[:1] == ["--roadmap"] else args[1:] if args[:1] and args[0].startswith("--roadmap=") else args
+    )
+    name = rest[0] if rest and not rest[0].startswith("-") else None
+    commands = [c for c in app.registered_commands if c.name == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if name is not None and (commands or groups):
+        app.registered_commands, app.registered_groups = commands, groups
+    return app

@@ -13,10 +13,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from fractions import Fraction
+
 from .dates import local_day
 
 DEFAULT_DAILY_TARGET = 30  # minutes
@@ -48,6 +51,8 @@ def parse_duration(text: str) -> int:
         raise UsageError(f"{cleaned!r} is not a duration; {DURATION_EXAMPLES}")
     if cleaned.startswith("-"):
         raise UsageError(f"{cleaned!r} is negative; give the time you studied, like 45m")
+    from fractions import Fraction  # exact halves of a minute; only what a typed duration needs
+
     hours, minutes, bare = (Fraction(part) if part else Fraction(0) for part in found.groups())
     total = _nearest(hours * 60 + minutes + bare)
     if total < 1:
@@ -59,6 +64,8 @@ def parse_duration(text: str) -> int:
 
 def _nearest(minutes: Fraction) -> int:
     """To the nearest whole minute, halves up (round() would take halves to the even minute)."""
+    from fractions import Fraction
+
     return math.floor(minutes + Fraction(1, 2))
 
 
@@ -173,6 +180,8 @@ def read_timer(started_at: datetime, stopped_at: datetime, zone: tzinfo | None =
     elapsed = stopped_at.astimezone(UTC) - started_at.astimezone(UTC)
     if elapsed < timedelta(0):
         return TimerReading(day, None, "the clock was set back while the timer ran")
+    from fractions import Fraction
+
     minutes = _nearest(Fraction(elapsed // timedelta(microseconds=1), 60_000_000))
     if elapsed > timedelta(hours=TIMER_LIMIT_HOURS):
         return TimerReading(day, None, f"the timer ran {format_duration(minutes)}, over {TIMER_LIMIT_HOURS}h")

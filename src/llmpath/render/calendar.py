@@ -58,16 +58,17 @@ def render_calendar(console: Console, calendar: Calendar) -> None:
     for weekday, name in enumerate(WEEKDAYS):
         row = Text(f"{name:<{LABEL_WIDTH}}", style="dim")
         for week in weeks:
-            row.append_text(_cell(week.days[weekday]))
+            row.append(*_cell(week.days[weekday]))
         console.print(row, no_wrap=True, overflow="crop")
     _render_legend(console, calendar)
     _render_totals(console, calendar)
 
 
-def _cell(day: CalendarDay) -> Text:
+def _cell(day: CalendarDay) -> tuple[str, str]:
+    """A day's character and style in its row."""
     if day.future:
-        return Text(FUTURE_GLYPH)
-    return Text(SHADE_GLYPHS[day.level], style=SHADE_STYLES[day.level])
+        return FUTURE_GLYPH, ""
+    return SHADE_GLYPHS[day.level], SHADE_STYLES[day.level]
 
 
 def _month_line(weeks: tuple[CalendarWeek, ...]) -> Text:
