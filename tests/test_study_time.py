@@ -209,4 +209,9 @@ def test_an_import_whose_session_names_no_timer_is_refused(cli, tmp_path, store_
     data["study_sessions"][0]["minutes"] = 5000
     bad.write_text(json.dumps(data))
     assert "study_sessions[0].minutes" in cli("import", str(bad), code=2).stderr
+    data["study_sessions"][0]["minutes"] = 30
+    data["study_targets"] = [{**data["study_sessions"][0], "target": 0}]  # a daily target of no time at all
+    data["study_targets"][0] = {k: data["study_targets"][0][k] for k in ("uid", "change", "target", "on", "at")}
+    bad.write_text(json.dumps(data))
+    assert "study_targets[0].target" in cli("import", str(bad), code=2).stderr
     assert store_contents() == before

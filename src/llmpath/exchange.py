@@ -158,7 +158,7 @@ LAYOUTS[3] = {
         "timer": "id?",
     },
     "study_timers": {"uid": "id", "change": "id", "topic": "id?", "started_at": "time", "at": "time"},
-    "study_targets": {"uid": "id", "change": "id", "target": "minutes", "on": "date", "at": "time"},
+    "study_targets": {"uid": "id", "change": "id", "target": "daily_target", "on": "date", "at": "time"},
 }
 SECTIONS = LAYOUTS[FORMAT_VERSION]
 # The field that identifies a record: a file may not hold two records with the same one.
@@ -210,9 +210,10 @@ def _check_value(kind: str, value: Any) -> None:
             moment.astimezone(UTC)
         except OverflowError:
             raise _Bad("is outside the range of times") from None
-    elif kind == "minutes":
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= DAY_MINUTES:
-            raise _Bad(f"expected a whole number of minutes from 0 to {DAY_MINUTES}")
+    elif kind in ("minutes", "daily_target"):
+        least = 0 if kind == "minutes" else 1  # a session stopped at once holds 0; a target never does
+        if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= DAY_MINUTES:
+            raise _Bad(f"expected a whole number of minutes from {least} to {DAY_MINUTES}")
     elif kind == "flag":
         if not isinstance(value, bool):
             raise _Bad("expected true or false")

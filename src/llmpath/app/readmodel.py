@@ -290,10 +290,15 @@ class StoredRecords:
                 continue
         return None
 
-    def topic_history(self, topic_id: str) -> list[Event]:
+    def _names(self, topic_id: str) -> list[str]:
+        """The ids a topic's records are stored under: its own and the old ids it replaced; none for
+        an old id itself, whose records count for the topic it became."""
         if topic_id in self.aliases():
-            return []  # an old id: its events count for the topic it became
-        names = [topic_id, *(alias for alias, target in self.aliases().items() if target == topic_id)]
+            return []
+        return [topic_id, *(alias for alias, target in self.aliases().items() if target == topic_id)]
+
+    def topic_history(self, topic_id: str) -> list[Event]:
+        names = self._names(topic_id)
         events = self.decoder.all("status_event", queries.events_of_topics(self.connection, names), event_of)
         return as_recorded(events, self.aliases(), self.taken_back())
 
@@ -311,10 +316,8 @@ class StoredRecords:
         return self._of_topic(topic_id, "topic_link", link_of)
 
     def _of_topic(self, topic_id: str, table: str, decode: Callable[[Row], T]) -> list[T]:
-        if topic_id in self.aliases():
-            return []  # an old id: what was recorded under it counts for the topic it became
-        names = [topic_id, *(alias for alias, target in self.aliases().items() if target == topic_id)]
-        return self.decoder.all(table, queries.notes_of_topics(self.connection, names, table), decode)
+        rows = queries.notes_of_topics(self.connection, self._names(topic_id), table)
+        return self.decoder.all(table, rows, decode)
 
     def change_notes(self, change_id: int) -> list[TopicNote]:
         return self.decoder.all(
@@ -350,10 +353,8 @@ class StoredRecords:
         return self.decoder.all("study_session", rows, session_of)
 
     def topic_sessions(self, topic_id: str) -> list[StudySession]:
-        if topic_id in self.aliases():
-            return []  # an old id: its sessions count for the topic it became
-        names = [topic_id, *(alias for alias, target in self.aliases().items() if target == topic_id)]
-        return self.decoder.all("study_session", queries.study_sessions_of_topics(self.connection, names), session_of)
+        rows = queries.study_sessions_of_topics(self.connection, self._names(topic_id))
+        return self.decoder.all("study_session", rows, session_of)
 
     def change_sessions(self, change_id: int) -> list[StudySession]:
         return self.decoder.all(
@@ -361,11 +362,7 @@ class StoredRecords:
         )
 
     def first_study_day(self) -> date | None:
-        first = queries.first_study_day(self.connection)
-        try:
-            return stored_day(first) if first is not None else None
-        except (ValueError, TypeError):
-            return None
+        return _day_or_none(queries.first_study_day(self.connection))
 
     def study_targets(self) -> list[DailyTargetChange]:
         return self.decoder.all("study_target", queries.study_targets(self.connection), study_target_of)
@@ -420,11 +417,15 @@ class StoredReads:
         return self.decoder.all("paper_read", rows, lambda row: (stored_day(row[1]), _text(row[2])))
 
     def first_day(self) -> date | None:
-        first = queries.first_read_on(self.connection)
-        try:
-            return stored_day(first) if first is not None else None
-        except (ValueError, TypeError):
-            return None
+        return _day_or_none(queries.first_read_on(self.connection))
+
+
+def _day_or_none(value: Any) -> date | None:
+    """A stored first day; None when there is none, or it cannot be read (doctor names that row)."""
+    try:
+        return stored_day(value) if value is not None else None
+    except (ValueError, TypeError):
+        return None
 
 
 def state_on(connection: Any, generation: int | None = None) -> State:
