@@ -19,6 +19,7 @@ from .. import paths as paths_module
 from ..domain.state import State
 from ..errors import LlmpathError
 from ..safetext import json_text, visible
+from .coercion import coerce_only_when_needed
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -80,6 +81,16 @@ class OneLineUsageErrors(TyperGroup):
         except ClickUsageError as error:
             here = f"{parent.command_path} {info_name}" if parent is not None else info_name
             exit_with_usage_error(error, here or "llmpath")
+
+    def parse_args(self, ctx: Any, args: list[str]) -> Any:
+        coerce_only_when_needed(self.get_params(ctx))
+        return super().parse_args(ctx, args)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:  # its context inherits the help option names from this one
+            coerce_only_when_needed(command.get_params(ctx))
+        return name, command, rest
 
     def invoke(self, ctx: Any) -> Any:
         try:
