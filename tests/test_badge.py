@@ -32,7 +32,7 @@ def test_badge_text_for_known_states(cli, llmpath_home):
     cli("done", "programming-foundations", "math-foundations")
     cli("skip", "ml-foundations")
     cli("papers", "log", "lora")
-    assert run_badge(llmpath_home).stdout == "llm 1% 1/2 papers\n"  # 2 of 134 counted topics: 1.49%
+    assert run_badge(llmpath_home).stdout == "llm 2% 1/2 papers\n"  # 2 of 128 required topics: 1.56%
     cli("papers", "target", "3")
     cli("track", "use", "researcher")
     assert run_badge(llmpath_home).stdout == "llm 8% 1/3 papers\n"  # math: 1 of 12 steps
@@ -136,6 +136,7 @@ def test_a_missing_damaged_or_stale_cache_is_rebuilt_from_the_store(cli, llmpath
         # than an old figure, until the next command brings both up to date.
         assert run_badge(llmpath_home).stdout == ""
         cli("progress")
+        expected = "llm 2% 1/2 papers\n"  # the topic the writer recorded counts: 2 of 128 required topics
     assert run_badge(llmpath_home).stdout == expected
     fields = badge.read_cache(str(cache))
     assert fields is not None and fields["generation"] == str(stored_generation(str(llmpath_home / "llmpath.db")))
@@ -144,17 +145,17 @@ def test_a_missing_damaged_or_stale_cache_is_rebuilt_from_the_store(cli, llmpath
 
 
 def test_a_rebuilt_badge_rounds_the_percent_as_the_written_one(cli, llmpath_home):
-    cli("done", "programming-foundations", "math-foundations")  # 2 of 135: 1.48%
+    cli("done", "programming-foundations", "math-foundations")  # 2 of 128: 1.56%
     fast = run_badge(llmpath_home).stdout
     (llmpath_home / "badge.txt").unlink()
-    assert fast == run_badge(llmpath_home).stdout == "llm 1% 0/2 papers\n"
+    assert fast == run_badge(llmpath_home).stdout == "llm 2% 0/2 papers\n"
 
 
 def test_a_rebuilt_badge_follows_the_starting_stage_and_names_the_module(cli, llmpath_home):
     cli("track", "use", "developer", "--from", "Part 3")
     fast = run_badge(llmpath_home, "--format", "{next}").stdout
     (llmpath_home / "badge.txt").unlink()
-    assert fast == run_badge(llmpath_home, "--format", "{next}").stdout == "Model Evaluation › Benchmark Suites\n"
+    assert fast == run_badge(llmpath_home, "--format", "{next}").stdout == "Model evaluation › Benchmark suites\n"
 
 
 def test_a_rebuilt_badge_uses_the_target_in_force_this_week(cli, llmpath_home, tmp_path):

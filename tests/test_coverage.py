@@ -7,6 +7,7 @@ a topic (through its `sources`) or to a paper of the catalog.
 import re
 
 import pytest
+from test_dataset import points_of
 
 from llmpath import paths
 from llmpath.roadmap.loader import load_roadmap
@@ -40,6 +41,11 @@ def norm(text):
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
+def same_title(ours, theirs):
+    """The dataset's titles are in sentence case; the words are the source's."""
+    return ours.lower() == theirs.lower()
+
+
 def test_developer_modules_and_sections(seeds, roadmap, sources):
     text = seed(seeds, "003")
     modules = re.findall(r"^## (\d+)\. (.+)$", text, re.M)
@@ -47,12 +53,12 @@ def test_developer_modules_and_sections(seeds, roadmap, sources):
     found = 0
     for block in re.split(r"^(?=## \d+\. )", text, flags=re.M)[1:]:
         number, title = re.match(r"## (\d+)\. (.+)", block).groups()
-        assert any(m.number == int(number) and m.title == title for m in roadmap.modules.values()), title
+        assert any(m.number == int(number) and same_title(m.title, title) for m in roadmap.modules.values()), title
         for section in re.findall(r"^### (.+)$", block, re.M):
             key = f"003 > {number}. {title} > {section}"
             assert key in sources, key
             (topic,) = sources[key]
-            assert roadmap.modules[topic.module].title == title
+            assert same_title(roadmap.modules[topic.module].title, title)
             found += 1
     assert found == 132
     for group in re.findall(r"^\*\*(.+)\*\*$", text.split("### Prerequisites")[1].split("---")[0], re.M):
@@ -62,10 +68,10 @@ def test_developer_modules_and_sections(seeds, roadmap, sources):
 def test_developer_parts_are_stages_with_estimates(seeds, roadmap):
     text = seed(seeds, "003")
     rows = re.findall(r"\| \*\*(.+?)\*\* \| .+? \| (\d+-\d+ weeks) \|", text)
-    stages = {s.title: s for s in roadmap.track("developer").stages}
+    stages = {s.title.lower(): s for s in roadmap.track("developer").stages}
     assert len(rows) == 4
     for title, estimate in rows:
-        assert stages[heading(title)].estimate.text() == estimate
+        assert stages[heading(title).lower()].estimate.text() == estimate
 
 
 def test_specialist_skills_projects_and_levels(seeds, roadmap, sources):
@@ -80,7 +86,7 @@ def test_specialist_skills_projects_and_levels(seeds, roadmap, sources):
     stages = roadmap.track("specialist").stages
     for level, stage in zip(levels, stages, strict=True):
         number, title = re.match(r"## (\d)\. (.+)", level).groups()
-        assert stage.title == title
+        assert same_title(stage.title, title)
         duration = re.search(r"\*\*Duration:\*\* (\d+)", level).group(1)
         assert stage.estimate.min == int(duration) and stage.estimate.unit == "months"
         for item in re.findall(r"^- (.+)$", level.split("Projects:\n")[-1], re.M):
@@ -95,6 +101,51 @@ def test_complete_subsections(seeds, sources):
     assert len(subsections) == 23
     for number, title in subsections:
         assert f"001 > {number} {title}" in sources, title
+
+
+def test_complete_items_are_points_with_their_resources(seeds, sources):
+    """001 lists a subsection's items, each followed by its resources ("- Resource: X", or
+    "- NumPy: NumPy User Guide"); a line with no dash that ends without a full stop is an item too
+    ("Research Labs"). Each item is a point of the subsection's topic, each resource serves it."""
+    text = seed(seeds, "001")
+    body = text.split("\n1. Prerequisites\n")[1].split("\nRecommended Learning Path")[0]
+    resources = 0
+    for block in re.split(r"^(?=\d+\.\d+ )", body, flags=re.M)[1:]:
+        heading_line, *lines = block.strip().splitlines()
+        (topic,) = sources[f"001 > {heading_line}"]
+        item = None
+        for line in lines:
+            if re.match(r"\d+\. ", line):  # the next section
+                break
+            words = line.removeprefix("- ")
+            named = re.fullmatch(r"Resource: (.+)|([^:]+: .+)", words)
+            if named and line.startswith("- "):
+                title = named.group(1) or named.group(2)
+                assert (title, item) in {(r.title, r.serves) for r in topic.resources}, (topic.id, title)
+                resources += 1
+            elif not line.endswith("."):  # a description ends with one
+                item = words
+                assert item in points_of(topic), (topic.id, item)
+    assert resources == 80
+
+
+def test_developer_prerequisites_keep_their_links_and_optional_marks(seeds, sources):
+    """Each line of 003's Prerequisites is a point of its group's topic, with "(optional)" where
+    the source says it, and its links, addresses exactly as given, serve that point."""
+    text = seed(seeds, "003").split("### Prerequisites")[1].split("\n---")[0]
+    optional, links = [], []
+    for group, lines in re.findall(r"^\*\*(.+)\*\*\n((?:- .+\n?)+)", text, re.M):
+        (topic,) = sources[f"003 > Prerequisites > {group}"]
+        for label, rest in re.findall(r"^- \*\*(.+?)\*\*: (.+)$", lines, re.M):
+            point = f"{label} (optional)" if rest.endswith("(optional)") else label
+            assert point in points_of(topic), (topic.id, point)
+            if point != label:
+                optional.append(label)
+            for title, url in re.findall(r"\[(.+?)\]\((.+?)\)", rest):
+                assert (title, url, point) in {(r.title, r.url, r.serves) for r in topic.resources}, (topic.id, title)
+                links.append(title)
+    assert "Calculus" in optional and "SQL & Databases" in optional
+    assert "StatQuest with Josh Starmer" in links and len(links) == 15
 
 
 def test_researcher_steps_keep_the_sources_words(seeds, sources):

@@ -163,3 +163,136 @@ def test_level_labels_keep_the_sources_parentheses(roadmap):
         "Architect (Senior)",
         "Researcher (Expert)",
     ]
+
+
+def points_of(topic):
+    """What a resource's `for` may name: a checklist point or a group title of its topic."""
+    return {group.title for group in topic.checklist if group.title} | {
+        point for group in topic.checklist for point in group.items
+    }
+
+
+def test_every_resource_serves_a_point_of_its_topic(roadmap):
+    for topic in roadmap.topics.values():
+        for res in topic.resources:
+            if res.serves is not None:
+                assert res.serves in points_of(topic), (topic.id, res.title, res.serves)
+
+
+# Names and acronyms that keep their capitals inside a sentence-case title.
+PROPER_NAMES = (
+    "A/B", "AGI", "AI", "API", "APIs", "BERT", "CI/CD", "Claude", "Constitutional AI", "Docker", "FAQ",
+    "Git", "GPT", "Gradio", "Hugging Face", "LangChain", "LLM", "LLMOps", "LLMs", "LoRA", "ML", "NLP",
+    "OpenAI", "PEFT", "Python", "PyTorch", "RAG", "RL", "RLHF", "SFT", "Streamlit", "Telegram",
+    "TensorFlow", "XAI",
+)  # fmt: skip
+PROPER_NAME = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, PROPER_NAMES)) + r")(?![\w-])")
+
+
+def title_case_words(title):
+    """The words of a title that start with a capital where sentence case would not: any word but
+    the first (of the title, or after a colon: "Part 1: The foundations"), a proper name or an
+    acronym. Each part of a hyphenated or slashed word counts ("Pre-Training")."""
+    capitals = []
+    for clause in PROPER_NAME.sub("name", title).split(": "):
+        words = [w.lstrip("(\"'") for w in re.split(r"[\s/-]+", clause)]
+        words = [w for w in words if w[:1].isalpha()]  # "10. Ethical ...": the number is no word
+        capitals += [w for w in words[1:] if w[0].isupper()]
+    return capitals
+
+
+def test_title_case_words_are_found_and_names_are_not():
+    assert title_case_words("Key LLM Models & History") == ["Models", "History"]
+    assert title_case_words("Pre-Training large language models") == ["Training"]
+    assert title_case_words("Part 1: The foundations") == []
+    assert title_case_words("Part 1: The Foundations") == ["Foundations"]
+    assert title_case_words("10. Ethical & social implications") == []
+    assert title_case_words("OpenAI/Claude API") == []
+    assert title_case_words("Hugging Face Spaces") == ["Spaces"]
+
+
+def test_titles_are_in_sentence_case(roadmap):
+    titles = [s.title for track in roadmap.tracks for s in track.stages]
+    titles += [m.title for m in roadmap.modules.values()] + [t.title for t in roadmap.topics.values()]
+    assert len(titles) > 250
+    for title in titles:
+        assert not title_case_words(title), title
+
+
+def id_repeats_a_word(ident, title):
+    """True when a word comes back in the id more often than in the title it names: a module's word
+    said again by the section (`tokenization-tokenization-fundamentals`), not the title's own
+    repeat (`...-sequence-to-sequence-models`)."""
+    title_words = re.findall(r"[a-z0-9]+", title.lower())
+    words = ident.split("-")
+    return any(words.count(word) > max(1, title_words.count(word)) for word in words)
+
+
+def test_no_id_repeats_a_word(roadmap):
+    assert id_repeats_a_word("tokenization-tokenization-fundamentals", "Tokenization fundamentals")
+    assert not id_repeats_a_word("traditional-lms-sequence-to-sequence-models", "Sequence-to-sequence models")
+    units = [(s.id, s.title) for track in roadmap.tracks for s in track.stages]
+    units += [(m.id, m.title) for m in roadmap.modules.values()] + [(t.id, t.title) for t in roadmap.topics.values()]
+    for ident, title in units:
+        assert not id_repeats_a_word(ident, title), ident
+
+
+# Ids renamed or merged away, and the topic that has each now: progress recorded under the old id
+# is read through the alias.
+RENAMED = {
+    "tokenization-tokenization-fundamentals": "tokenization-fundamentals",
+    "embeddings-static-embeddings": "static-embeddings",
+    "embeddings-contextual-embeddings": "contextual-embeddings",
+    "embeddings-multimodal-embeddings": "multimodal-embeddings",
+    "data-preparation-data-collection": "data-collection",
+    "data-preparation-data-processing": "data-processing",
+    "pre-training-training-objectives": "training-objectives",
+    "pre-training-distributed-training": "distributed-pre-training",
+    "preference-alignment-safety-alignment": "safety-alignment",
+    "model-evaluation-human-evaluation": "human-evaluation",
+    "model-evaluation-automated-evaluation": "automated-evaluation",
+    "model-evaluation-evaluation-infrastructure": "evaluation-infrastructure",
+    "reasoning-advanced-reasoning": "advanced-reasoning",
+    "reasoning-rl-for-reasoning": "rl-for-reasoning",
+    "quantization-quantization-theory": "quantization-theory",
+    "inference-optimization-memory-optimization": "inference-memory-optimization",
+    "inference-optimization-hardware-optimization": "inference-hardware-optimization",
+    "architecture-variants-advanced-variants": "advanced-architecture-variants",
+    "model-enhancement-model-composition": "model-enhancement-composition",
+    "rag-advanced-rag": "advanced-rag",
+    "rag-conversational-rag": "conversational-rag",
+    "agents-specialized-agents": "specialized-agents",
+    "multimodal-llms-multimodal-input": "multimodal-input",
+    "llm-security-security-framework": "llm-security-framework",
+    "llm-security-security-testing": "llm-security-testing",
+    "transformer-basics": "transformer-architecture",
+    "fine-tuning-peft": "fine-tuning",
+    "production-rag": "rag-systems",
+}
+
+
+def test_every_renamed_id_is_an_alias_of_its_topic(roadmap):
+    for old, new in RENAMED.items():
+        assert old not in roadmap.topics and old in roadmap.topics[new].aliases, old
+
+
+def test_an_old_id_still_names_its_topic_and_keeps_its_progress(cli, cli_json):
+    cli("done", "tokenization-tokenization-fundamentals")
+    shown = cli_json("show", "tokenization-tokenization-fundamentals")
+    assert (shown["id"], shown["status"]) == ("tokenization-fundamentals", "done")
+    assert cli_json("show", "production-rag")["id"] == "rag-systems"
+
+
+def test_a_topic_title_names_one_topic(roadmap, cli_json):
+    """Topics may share a title only when their modules tell them apart ("Embeddings › Applications");
+    a topic without a module has a title of its own, and no two titles differ only in case."""
+    by_title = {}
+    for topic in roadmap.topics.values():
+        by_title.setdefault(topic.title.lower(), []).append(topic)
+    for same in by_title.values():
+        assert len({t.title for t in same}) == 1, [t.id for t in same]
+        assert len([t for t in same if t.module is None]) <= 1, [t.id for t in same]
+    shown = [roadmap.display_title(t) for t in roadmap.topics]
+    assert len({title.lower() for title in shown}) == len(shown)
+    # the researcher's step and the specialist's skill are one topic, not two of one name
+    assert cli_json("show", "Transformer architecture")["id"] == "transformer-architecture"

@@ -411,4 +411,4 @@ def test_markdown_checklist(cli):
     assert "- [x] Mathematical foundations\n" in text
     assert "- [x] ~~Machine learning foundations~~ *(skipped)*\n" in text
     assert "- [ ] Preprocessing *(in progress)*\n" in text
-    assert "### Tokenization\n" in text and "## Part 1: The Foundations (0/30)" in text
+    assert "### Tokenization\n" in text and "## Part 1: The foundations (0/30)" in text

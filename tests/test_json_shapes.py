@@ -146,7 +146,7 @@ def test_the_readme_links_the_doc():
 
 
 # What the records alone do not reach: a track with levels, and (below) a topic that waits.
-MORE_RUNS = {"progress": [["--track", "specialist"]]}
+MORE_RUNS = {"progress": [["--track", "specialist"]], "next": [["-n", "5"]]}  # five: some build on others
 
 
 def test_every_command_prints_what_the_doc_says(cli, store, another_store, monkeypatch, tmp_path):
@@ -155,12 +155,13 @@ def test_every_command_prints_what_the_doc_says(cli, store, another_store, monke
     problems: list[str] = []
     seen: dict[str, set[str]] = {invocation: set() for invocation in shapes}
 
-    def check(invocation: str, *more: str) -> None:
+    def check(invocation: str, *more: str, given: dict[str, str] | None = None) -> None:
         command = commands.get(command_of(invocation))
         assert command, f"docs/json.md has a block for llmpath {invocation}, which takes no --json"
-        missing = [a for a in required_arguments(command) if a not in ARGUMENTS]
+        values = {**ARGUMENTS, **(given or {})}
+        missing = [a for a in required_arguments(command) if a not in values]
         assert not missing, f"add an example value for {missing} of llmpath {invocation} to ARGUMENTS"
-        arguments = [ARGUMENTS[a] for a in required_arguments(command)]
+        arguments = [values[a] for a in required_arguments(command)]
         printed = json.loads(cli(*invocation.split(), *arguments, *more, "--json").stdout)
         found = mismatches(printed, shapes[invocation], "", seen[invocation])
         problems.extend(f"{' '.join(['llmpath', invocation, *more])}: {problem}" for problem in found)
@@ -177,6 +178,8 @@ def test_every_command_prints_what_the_doc_says(cli, store, another_store, monke
                 check(invocation, *more)
 
     check_all()  # a new store: empty lists, nulls
+    check("track show", given={"name": "researcher"})  # the track with questions and closing advice
+    check("show", given={"topic": "tokenization-fundamentals"})  # a topic with prerequisites and a former id
     cli("done", "programming-foundations")
     cli("start", ARGUMENTS["topic"], "--note", "started on the train")
     cli("note", ARGUMENTS["topic"], "BM25 first, then dense")

@@ -185,7 +185,7 @@ def test_a_finished_track_says_so_instead_of_a_time_left(cli, cli_json, tiny):
     data = cli_json("progress")
     assert data["weeks_left"] == 0 and data["pace_weeks"] == 2 and data["pace_per_week"] == 0.0
     out = cli("progress").stdout
-    assert "Time left: none, the track is finished (every topic is done or skipped)" in out
+    assert "Time left: none, the track is finished (every required topic is done or skipped)" in out
     assert "Time left at this pace" not in out
 
 

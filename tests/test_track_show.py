@@ -92,7 +92,7 @@ def test_an_unknown_track_is_one_line_naming_the_tracks(cli):
 
 def test_show_takes_a_stage_by_id_or_title_with_its_topics_and_their_status(cli):
     cli("done", "math-foundations")
-    by_title = cli("show", "Part 1: The Foundations").stdout
+    by_title = cli("show", "Part 1: The foundations").stdout
     assert by_title == cli("show", "developer-part-1").stdout
     assert "Learning Objectives:" in by_title and "nn-foundations-learning-algorithms" in by_title
     rows = {
@@ -129,3 +129,28 @@ def test_next_says_what_a_stage_is_for_when_the_learner_enters_it_only(cli):
     assert len(out.splitlines()) <= 24  # a screen, as every first `next`
     cli("start", "nn-foundations-neural-network-fundamentals")
     assert "New stage:" not in cli("next").stdout
+
+
+def test_the_researcher_roadmaps_advice_is_the_sources_word_for_word(cli, cli_json):
+    """Its introduction, research areas, answers and closing advice; the questions are ours (the
+    source's did not survive), so only the answers are held to it."""
+    seed = (Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_15e39e2d2248354a.txt").read_text()
+    seed_lines = {line.strip().removesuffix(":") for line in seed.splitlines()}
+    track = BUNDLED.track("researcher")
+    assert track.research_areas == (
+        "Efficiency and Compression",
+        "Alignment and Safety",
+        "Capabilities Research",
+        "Evaluation",
+    )
+    assert set(track.research_areas) <= seed_lines
+    assert [entry.answer for entry in track.faq] and {entry.answer for entry in track.faq} <= seed_lines
+    assert "Consistency beats intensity — just 30 minutes a day." in track.closing
+    assert all(sentence in seed for sentence in track.closing.split("? "))
+    first, second = track.description.split(" Large language models represent")
+    assert {first, "Large language models represent" + second} <= seed_lines
+    shown = cli_json("track", "show", "researcher")
+    assert shown["research_areas"] == list(track.research_areas) and shown["closing"] == track.closing
+    assert [q["answer"] for q in shown["faq"]] == [entry.answer for entry in track.faq]
+    out = flat(cli("track", "show", "researcher").stdout)
+    assert "Research areas" in out and "Do I need a PhD? Increasingly no." in out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .domain.progress import tally
 from .domain.state import State
-from .roadmap.schema import Track
+from .roadmap.schema import Module, Track
 from .safetext import visible
 
 STATUS_NOTES = {"in_progress": " *(in progress)*", "skipped": " *(skipped)*"}
@@ -24,17 +24,19 @@ def checklist(state: State, track: Track) -> str:
     lines = [
         f"# {escape(track.title)}",
         "",
-        f"{overall.done} of {overall.total - overall.skipped} topics done ({overall.percent:g}%).",
+        f"{overall.done} of {overall.counted} topics done ({overall.percent:g}%)."
+        + (f" Optional: {overall.optional_done} of {overall.optional} done." if overall.optional else ""),
     ]
     for stage in track.stages:
         stage_tally = tally(state, stage.topics)
-        lines += ["", f"## {escape(stage.title)} ({stage_tally.done}/{stage_tally.total - stage_tally.skipped})", ""]
-        current_module = None
+        lines += ["", f"## {escape(stage.title)} ({stage_tally.done}/{stage_tally.counted})", ""]
+        current_module: Module | None = None
         for topic_id in stage.topics:
             topic = state.roadmap.topics[topic_id]
-            if stage.modules and topic.module != current_module:
-                current_module = topic.module
-                lines += ["", f"### {escape(state.roadmap.modules[topic.module].title)}", ""]
+            module = state.roadmap.module_on(track, topic_id)
+            if module is not None and module != current_module:
+                current_module = module
+                lines += ["", f"### {escape(module.title)}", ""]
             status = state.status(topic_id)
             box = "x" if status in ("done", "skipped") else " "
             title = f"~~{escape(topic.title)}~~" if status == "skipped" else escape(topic.title)

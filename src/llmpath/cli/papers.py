@@ -35,6 +35,7 @@ def paper_json(state: State, paper: Paper) -> dict[str, Any]:
         "url": paper.url,
         "priority": None if paper.own else paper.priority,
         "contribution": paper.contribution,
+        "also_known_as": list(paper.also_known_as),
         "topics": list(paper.topics),
         "own": paper.own,
         "reads": len(reads),

@@ -8,6 +8,7 @@ import typer
 
 from .. import completion
 from ..domain.papers import week_summary
+from ..domain.planner import prerequisites_of
 from ..domain.state import State
 from ..roadmap.schema import Stage, Track
 from .common import JSON_OPTION, TRACK_OPTION, handle_errors, paths_of, print_json, state_of, today
@@ -35,13 +36,15 @@ def register(app: typer.Typer) -> None:
     app.command("show")(show)
 
 
-def topic_json(state: State, topic_id: str) -> dict[str, Any]:
+def topic_json(state: State, topic_id: str, track: Track | None) -> dict[str, Any]:
+    """A topic as `track` shows it (None: a topic no track holds), for `next` and `show`."""
     topic = state.roadmap.topics[topic_id]
+    module = state.roadmap.module_on(track, topic_id)
     return {
         "id": topic.id,
         "title": topic.title,
-        "display_title": state.roadmap.display_title(topic.id),
-        "module": topic.module,
+        "display_title": state.roadmap.display_title(topic.id, track),
+        "module": module.id if module else None,
         "status": state.status(topic.id),
         "optional": topic.optional,
         "body": topic.body,
@@ -50,7 +53,11 @@ def topic_json(state: State, topic_id: str) -> dict[str, Any]:
         "links": [link.to_json() for link in state.records.topic_links(topic.id)],  # the learner's own
         "notes": [note.to_json() for note in state.records.topic_notes(topic.id)],
         "papers": [p.id for p in state.roadmap.papers_about(topic.id)],
+        "prerequisites": [
+            {"id": p.unit, "title": p.title, "met": p.met} for p in prerequisites_of(state, track, topic.id)
+        ],
         "sources": list(topic.sources),
+        "aliases": list(topic.aliases),
         "retired": topic.retired,
     }
 
@@ -80,7 +87,7 @@ def next_step(
     if as_json:
         items = []
         for item in plan.suggestions:
-            data = topic_json(state, item.topic)
+            data = topic_json(state, item.topic, chosen)
             estimate = item.stage.estimate.text() if item.stage.estimate else None
             items.append(
                 {
@@ -372,13 +379,17 @@ def show(
         return
     topic_id = one_topic(state, topic)
     stages = [(track, stage) for track in state.roadmap.tracks for stage in track.stages if topic_id in stage.topics]
+    # Shown as the active track shows it; a topic off that track, as the first track holding it does.
+    active = state.active_track().id
+    viewed = next((pair for pair in stages if pair[0].id == active), stages[0] if stages else None)
     minutes = topic_minutes(state, topic_id)
     if as_json:
         history = [{**e.to_json(), "undone": e.reverted} for e in state.history(topic_id)]
         tracks = [{"track": track.id, "stage": stage.id} for track, stage in stages]
-        print_json({**topic_json(state, topic_id), "minutes": minutes, "on_tracks": tracks, "history": history})
+        shown = topic_json(state, topic_id, viewed[0] if viewed else None)
+        print_json({**shown, "minutes": minutes, "on_tracks": tracks, "history": history})
         return
     from ..render.console import make_console
     from ..render.topics import render_show
 
-    render_show(make_console(), state, state.roadmap.topics[topic_id], stages, minutes)
+    render_show(make_console(), state, state.roadmap.topics[topic_id], viewed, stages, minutes)

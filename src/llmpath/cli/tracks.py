@@ -85,6 +85,9 @@ def track_json(track: Track, active: bool) -> dict[str, Any]:
         "estimate": track.estimate,
         "paper_target": track.paper_target,
         "recommended_path": list(track.recommended_path),
+        "research_areas": list(track.research_areas),
+        "faq": [{"question": entry.question, "answer": entry.answer} for entry in track.faq],
+        "closing": track.closing,
         "entry_points": [{"id": e.id, "title": e.title, "stage": e.stage} for e in track.entry_points],
         "stages": [stage_json(stage) for stage in track.stages],
     }

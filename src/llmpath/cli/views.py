@@ -87,7 +87,7 @@ def roadmap(
     chosen, stages = _selection(state, track, stage)
     statuses = parse_statuses(status)
     if as_json:
-        print_json({"track": chosen.id, "stages": [_stage_json(state, s, statuses) for s in stages]})
+        print_json({"track": chosen.id, "stages": [_stage_json(state, chosen, s, statuses) for s in stages]})
         return
     from ..render.console import make_console
     from ..render.tracks import render_roadmap
@@ -95,20 +95,21 @@ def roadmap(
     render_roadmap(make_console(), state, chosen, stages, statuses)
 
 
-def _topic_row(state: State, stage: Stage, topic_id: str) -> dict:
+def _topic_row(state: State, track: Track, stage: Stage, topic_id: str) -> dict:
     topic = state.roadmap.topics[topic_id]
+    module = state.roadmap.module_on(track, topic_id)
     return {
         "id": topic_id,
         "title": topic.title,
-        "display_title": state.roadmap.display_title(topic_id),
+        "display_title": state.roadmap.display_title(topic_id, track),
         "stage": stage.id,
-        "module": topic.module,
+        "module": module.id if module else None,
         "status": state.status(topic_id),
         "optional": topic.optional,
     }
 
 
-def _stage_json(state: State, stage: Stage, statuses: set[str] | None) -> dict:
+def _stage_json(state: State, track: Track, stage: Stage, statuses: set[str] | None) -> dict:
     from ..domain.progress import tally
 
     return {
@@ -117,7 +118,9 @@ def _stage_json(state: State, stage: Stage, statuses: set[str] | None) -> dict:
         "level": stage.level,
         "estimate": stage.estimate.text() if stage.estimate else None,
         **tally(state, stage.topics).as_dict(),
-        "topics": [_topic_row(state, stage, t) for t in stage.topics if not statuses or state.status(t) in statuses],
+        "topics": [
+            _topic_row(state, track, stage, t) for t in stage.topics if not statuses or state.status(t) in statuses
+        ],
     }
 
 
@@ -141,12 +144,14 @@ def list_topics(
     positions = {topic_id: i for i, topic_id in enumerate(chosen.topic_ids(), start=1)}
     rows = [(positions[t], s, t) for s in stages for t in s.topics if not statuses or state.status(t) in statuses]
     if as_json:
-        print_json({"track": chosen.id, "topics": [{"position": p, **_topic_row(state, s, t)} for p, s, t in rows]})
+        print_json(
+            {"track": chosen.id, "topics": [{"position": p, **_topic_row(state, chosen, s, t)} for p, s, t in rows]}
+        )
         return
     from ..render.console import make_console
     from ..render.tracks import render_list
 
-    render_list(make_console(), state, rows)
+    render_list(make_console(), state, chosen, rows)
 
 
 @handle_errors

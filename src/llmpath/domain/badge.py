@@ -30,17 +30,15 @@ def badge_fields(state: State, today: date) -> dict[str, str | int]:
 def track_figures(state: State, track: Track, today: date) -> dict[str, str | int]:
     """The badge's figures for one track: what the prompt shows, and a cohort row too."""
     counts = tally(state, track.topic_ids())
-    counted = counts.total - counts.skipped
     week = state.paper_log.week(week_start(today))
     suggestion = plan(state, track, 1).suggestions
     return {
         "track": track.id,
-        # From the counts, not from Tally.percent, which is already rounded to a tenth.
-        "percent": round(100 * counts.done / counted) if counted > 0 else (100 if counts.total else 0),
+        "percent": counts.whole_percent,
         "done": counts.done,
-        "total": counted,
+        "total": counts.counted,
         "papers": week.count,
         "target": week.target,
-        "next": state.roadmap.display_title(suggestion[0].topic) if suggestion else "",
+        "next": state.roadmap.display_title(suggestion[0].topic, track) if suggestion else "",
         "week": week_label(today),
     }

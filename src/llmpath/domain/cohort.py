@@ -40,7 +40,7 @@ class CohortRow:
 
 def cohort_row(learner: str, state: State, track: Track, today: date, last_active: date | None) -> CohortRow:
     brief = summary(state, track, today)
-    title = state.roadmap.display_title(brief.on) if brief.on else ""
+    title = state.roadmap.display_title(brief.on, track) if brief.on else ""
     return CohortRow(
         learner, track.id, brief.percent, brief.on, title, brief.done_this_week, brief.papers, brief.target, last_active
     )

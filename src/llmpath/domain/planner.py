@@ -3,7 +3,9 @@
 Topics in progress come first. Then, from the learner's starting stage on, the first open topics in
 track order whose prerequisites are all done or skipped; then the open topics of earlier stages,
 which stay open when a learner starts later. Prerequisites that lie before the chosen starting
-stage count as met: choosing a starting point says the learner has that background.
+stage count as met: choosing a starting point says the learner has that background. Optional
+topics come after every required topic that is ready, in the same order; a track whose required
+topics are all done or skipped is finished, optional topics open or not.
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ def plan(state: State, track: Track, count: int = 1) -> Plan:
             suggestions.append(Suggestion(topic, stage, "in_progress", f"you started it on {state.since(topic)}"))
 
     blocked: list[Blocked] = []
-    for index, (stage, topic) in enumerate(ordered):
+    required_first = sorted(enumerate(ordered), key=lambda pair: state.roadmap.topics[pair[1][1]].optional)
+    for index, (stage, topic) in required_first:
         if len(suggestions) >= count:
             break
         if state.status(topic) != "todo":
@@ -76,8 +79,8 @@ def plan(state: State, track: Track, count: int = 1) -> Plan:
             Suggestion(topic, stage, "todo", _reason(state, track, stage, topic, requirements, start, index))
         )
 
-    open_topics = [t for _, t in ordered if state.status(t) not in CLOSED]
-    return Plan(track, suggestions[:count], finished=not open_topics, blocked=blocked if not suggestions else [])
+    required_open = any(state.status(t) not in CLOSED and not state.roadmap.topics[t].optional for _, t in ordered)
+    return Plan(track, suggestions[:count], finished=not required_open, blocked=blocked if not suggestions else [])
 
 
 def later_starts(state: State, track: Track) -> list[str]:
@@ -100,20 +103,54 @@ def later_starts(state: State, track: Track) -> list[str]:
 def _reason(
     state: State, track: Track, stage: Stage, topic: str, requirements: list[str], start: str | None, index: int
 ) -> str:
-    if requirements:
-        shown = ", ".join(state.roadmap.topics[r].title for r in requirements[:3])
-        more = f" and {len(requirements) - 3} more" if len(requirements) > 3 else ""
-        basis = f"its prerequisites are met ({shown}{more})"
-    else:
-        basis = "it has no prerequisites"
+    basis = _basis(state, requirements)
+    if state.roadmap.topics[topic].optional:
+        return f"it is optional, so it comes after every required topic that is ready, and {basis}"
     if start and stage.id == start and index == 0:
         return f"you chose to start at {stage.title}, and {basis}"
-    before = [t for t in track.topic_ids()[: track.topic_ids().index(topic)] if state.status(t) not in CLOSED]
+    earlier = track.topic_ids()[: track.topic_ids().index(topic)]
+    before = [t for t in earlier if state.status(t) not in CLOSED and not state.roadmap.topics[t].optional]
     if before and start:
         return f"it is the next open topic from your starting point, and {basis}"
     if before:
         return f"earlier topics are waiting on prerequisites, and {basis}"
     return f"it is the first open topic of {track.title}, and {basis}"
+
+
+def _basis(state: State, requirements: list[str]) -> str:
+    if not requirements:
+        return "it has no prerequisites"
+    shown = ", ".join(state.roadmap.topics[r].title for r in requirements[:3])
+    more = f" and {len(requirements) - 3} more" if len(requirements) > 3 else ""
+    return f"its prerequisites are met ({shown}{more})"
+
+
+@dataclass(frozen=True)
+class Prerequisite:
+    """What a topic builds on, as the roadmap names it: a topic, a module or a stage."""
+
+    unit: str  # its id
+    title: str
+    met: bool  # every topic of it that is required is done or skipped
+
+
+def prerequisites_of(state: State, track: Track | None, topic_id: str) -> list[Prerequisite]:
+    """The units a topic builds on, its own and its module's, then its stage's on `track` (none
+    when no track holds it), in the roadmap's order."""
+    roadmap = state.roadmap
+    own, staged = roadmap.requirement_units(track, topic_id)
+    found = []
+    for unit in dict.fromkeys((*own, *staged)):
+        if unit in roadmap.topics:
+            title = roadmap.display_title(unit, track)
+        elif unit in roadmap.modules:
+            title = roadmap.modules[unit].title
+        else:
+            located = roadmap.stage(unit)
+            title = located[1].title if located else unit
+        members = [m for m in roadmap.unit_members(unit) if not roadmap.topics[m].optional]
+        found.append(Prerequisite(unit, title, all(state.status(m) in CLOSED for m in members)))
+    return found
 
 
 NOTICE_STATUSES = ("done", "in_progress")  # marking a topic so says the learner is on it or past it

@@ -1,8 +1,10 @@
 """Progress figures for a track: per stage and overall, pace, time left, level reached.
 
 Skipped topics are counted apart and leave the denominator: percent = done / counted, where the
-counted topics are the track's (or stage's) topics less the skipped ones. The counted topics are
-what every view shows as the total (`3/134 ↷1` in text, `total` in JSON, the badge's {total}).
+counted topics are the track's (or stage's) required topics less the skipped ones. The counted
+topics are what every view shows as the total (`3/134 ↷1` in text, `total` in JSON, the badge's
+{total}). Optional topics (the roadmap marks them) are counted apart too, done of all, and never
+in the total: a track is finished when its required topics are.
 
 Pace is topics done a week over the whole weeks since the learner's first status change, the last
 PACE_WEEKS at most: a learner who began ten days ago is measured over the last week, not divided by
@@ -32,34 +34,46 @@ NOT_ENOUGH_HISTORY = "not enough history yet"
 
 @dataclass(frozen=True)
 class Tally:
-    total: int  # every topic, skipped ones included
-    done: int
-    skipped: int
-    in_progress: int
+    total: int  # every required topic, skipped ones included
+    done: int  # required topics done
+    skipped: int  # required topics skipped
+    in_progress: int  # topics started, optional ones included
+    optional: int = 0  # the optional topics, apart from all the figures above
+    optional_done: int = 0
+    optional_skipped: int = 0
 
     @property
     def counted(self) -> int:
-        """The topics that count toward the percent: skipped ones left out."""
+        """The topics that count toward the percent: required ones, skipped ones left out."""
         return self.total - self.skipped
 
     @property
     def remaining(self) -> int:
         return self.counted - self.done
 
-    def as_dict(self) -> dict[str, float | int]:
+    def as_dict(self) -> dict[str, object]:
         return {
             "done": self.done,
             "skipped": self.skipped,
             "in_progress": self.in_progress,
             "total": self.counted,  # as the text shows it: done/total, the skipped beside it
             "percent": self.percent,
+            "optional": {"done": self.optional_done, "skipped": self.optional_skipped, "total": self.optional},
         }
 
     @property
     def percent(self) -> float:
+        """Done of counted, to a tenth: 100 for a stage whose required topics are all skipped."""
         if self.counted <= 0:
             return 100.0 if self.total else 0.0
         return round(100.0 * self.done / self.counted, 1)
+
+    @property
+    def whole_percent(self) -> int:
+        """Done of counted in whole percent, from the counts (not from `percent`, already rounded)."""
+        if self.counted <= 0:
+            return 100 if self.total else 0
+        return round(100 * self.done / self.counted)
 
 
 @dataclass(frozen=True)
@@ -134,11 +148,27 @@ class TrackProgress:
 
 
 def tally(state: State, topics: list[str] | tuple[str, ...]) -> Tally:
-    statuses = [state.status(t) for t in topics]
-    return Tally(len(statuses), statuses.count("done"), statuses.count("skipped"), statuses.count("in_progress"))
+    required: list[str] = []
+    optional: list[str] = []
+    for topic in topics:
+        (optional if state.roadmap.topics[topic].optional else required).append(state.status(topic))
+    return Tally(
+        total=len(required),
+        done=required.count("done"),
+        skipped=required.count("skipped"),
+        in_progress=required.count("in_progress") + optional.count("in_progress"),
+        optional=len(optional),
+        optional_done=optional.count("done"),
+        optional_skipped=optional.count("skipped"),
+    )
 
 
-def _done_dates(state: State, topics: list[str]) -> list[date]:
+def done_in_week(state: State, topics: Iterable[str], today: date) -> int:
+    """The topics done in the week of `today`, up to today."""
+    return sum(1 for day in _done_dates(state, topics) if same_week(day, today) and day <= today)
+
+
+def _done_dates(state: State, topics: Iterable[str]) -> list[date]:
     dates = []
     for topic in topics:
         since = state.since(topic)
@@ -226,7 +256,7 @@ def track_progress(state: State, track: Track, today: date) -> TrackProgress:
         track=track,
         tally=overall,
         stages=stages,
-        done_this_week=sum(1 for d in dates if same_week(d, today) and d <= today),
+        done_this_week=done_in_week(state, topics, today),
         pace=measured,
         weeks_left=weeks_left(overall.remaining, measured),
         level=_level(state, stages),

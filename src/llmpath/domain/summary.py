@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from ..roadmap.schema import Track  # noqa: TC001 - a dataclass field's type, read at run time
 from .badge import track_figures
-from .dates import days_left_in_week, week_start
+from .dates import days_left_in_week
 from .habit import Today, today_of
 from .planner import plan
+from .progress import done_in_week
 from .state import State
 
 
@@ -35,7 +36,7 @@ class Summary:
 
     def to_json(self, state: State) -> dict[str, Any]:
         def topic(topic_id: str | None) -> dict[str, str] | None:
-            return {"id": topic_id, "title": state.roadmap.display_title(topic_id)} if topic_id else None
+            return {"id": topic_id, "title": state.roadmap.display_title(topic_id, self.track)} if topic_id else None
 
         return {
             "track": self.track.id,
@@ -54,12 +55,7 @@ class Summary:
 
 def summary(state: State, track: Track, today: date) -> Summary:
     figures = track_figures(state, track, today)
-    monday = week_start(today)
-    sunday = monday + timedelta(days=6)
     topics = track.topic_ids()
-    done_this_week = sum(
-        1 for t in topics if state.status(t) == "done" and (since := state.since(t)) and monday <= since <= sunday
-    )
     suggestions = plan(state, track, 1).suggestions
     return Summary(
         track=track,
@@ -68,7 +64,7 @@ def summary(state: State, track: Track, today: date) -> Summary:
         total=int(figures["total"]),
         in_progress=tuple(t for t in topics if state.status(t) == "in_progress"),
         next_topic=suggestions[0].topic if suggestions else None,
-        done_this_week=done_this_week,
+        done_this_week=done_in_week(state, topics, today),
         papers=int(figures["papers"]),
         target=int(figures["target"]),
         days_left=days_left_in_week(today),

@@ -124,6 +124,8 @@ def render_paper(console: Console, state: State, paper: Paper, reads: list[Read]
     parts.append(Text(" · ".join(facts) + f" · id: {paper.id}", style="cyan"))
     if paper.contribution:
         parts.append(Text(paper.contribution))
+    if paper.also_known_as:
+        parts.append(Text(f"Also known as: {'; '.join(paper.also_known_as)}", style="dim"))
     if paper.url:
         parts.append(Text(paper.url, style="blue"))
     if paper.topics:

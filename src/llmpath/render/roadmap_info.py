@@ -83,6 +83,15 @@ def render_track_info(console: Console, track: Track, active: bool) -> None:
     console.print(Text("Stages", style="bold"))
     for stage in track.stages:
         console.print(indented(*stage_parts(stage)))
+    if track.research_areas:
+        console.print(Text("Research areas", style="bold"))
+        console.print(bullet_list([Text(area) for area in track.research_areas], "•", INDENT - 1))
+    if track.faq:
+        console.print(Text("Questions learners ask", style="bold"))
+        for entry in track.faq:
+            console.print(indented(Text(entry.question, style="bold"), indented(Text(entry.answer))))
+    if track.closing:
+        console.print(Text(track.closing, style="italic"))
     console.print(Text(f"Begin it: llmpath track use {track.id} · a stage in full: llmpath show STAGE", style="dim"))
 
 

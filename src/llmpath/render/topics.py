@@ -13,7 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..domain.history import Change, LogEntry
-from ..domain.planner import Plan, Suggestion, later_starts
+from ..domain.planner import Plan, Suggestion, later_starts, prerequisites_of
+from ..domain.progress import tally
 from ..domain.state import Event, State
 from ..roadmap.schema import Paper, Resource, Stage, Topic, Track
 from ..safetext import visible
@@ -109,11 +110,14 @@ def paper_line(paper: Paper) -> str:
     return f"{paper.title} ({paper.year}{where}) · {paper.priority}"
 
 
-def topic_location(state: State, topic: Topic, stage: Stage | None) -> str:
+def topic_location(state: State, topic: Topic, place: tuple[Track, Stage] | None) -> str:
+    """Where the topic is on the track viewed (`place`: that track and the stage holding the topic
+    there; None for a topic no track holds): the stage, the module that track shows it under."""
+    track, stage = place if place is not None else (None, None)
     parts = []
     if stage is not None:
         parts.append(stage.title)
-    module = state.roadmap.modules.get(topic.module) if topic.module else None  # gone for some retired topics
+    module = state.roadmap.module_on(track, topic.id)
     if module:
         number = f"module {module.number}: " if module.number else ""
         parts.append(f"{number}{module.title}")
@@ -126,14 +130,19 @@ def topic_location(state: State, topic: Topic, stage: Stage | None) -> str:
     return " · ".join(parts)
 
 
-def topic_details(state: State, topic: Topic, stage: Stage | None, links: Links) -> list[RenderableType]:
+def topic_details(state: State, topic: Topic, place: tuple[Track, Stage] | None, links: Links) -> list[RenderableType]:
     """Location, body, checklist, resources and papers of a topic: all of them."""
+    formerly = f" (formerly {', '.join(topic.aliases)})" if topic.aliases else ""
     parts: list[RenderableType] = [
-        Text(topic_location(state, topic, stage), style="cyan"),
-        Text(f"id: {topic.id}", style="dim"),
+        Text(topic_location(state, topic, place), style="cyan"),
+        Text(f"id: {topic.id}{formerly}", style="dim"),
     ]
     if topic.body:
         parts += [Text(""), Text(topic.body)]
+    builds_on = prerequisites_of(state, place[0] if place else None, topic.id)
+    if builds_on:
+        named = ", ".join(f"{p.title} ({p.unit}{', met' if p.met else ''})" for p in builds_on)
+        parts.append(Text(f"Builds on: {named}", style="dim"))
     module = state.roadmap.modules.get(topic.module) if topic.module else None
     if module and module.prerequisites_note:
         parts.append(Text(f"Module prerequisites: {module.prerequisites_note}", style="dim"))
@@ -160,21 +169,22 @@ def render_next(console: Console, state: State, plan: Plan, percent: float) -> N
     track = plan.track
     console.print(Text.assemble(("Next on ", ""), (track.title, "bold"), (f" · {percent:g}% done", "dim")))
     if plan.finished:
-        console.print(Text(f"You have finished {track.title}: every topic is done or skipped.", style="green"))
-        others = [
-            t
-            for t in state.roadmap.tracks
-            if t.id != track.id and any(state.status(x) not in ("done", "skipped") for x in t.topic_ids())
-        ]
+        console.print(Text(f"You have finished {track.title}: every required topic is done or skipped.", style="green"))
+        if plan.suggestions:  # optional topics still open
+            optional = plan.suggestions[0].topic
+            console.print(
+                f"Optional, if you want more: {state.roadmap.display_title(optional, track)}, llmpath show {optional}"
+            )
+        others = [t for t in state.roadmap.tracks if t.id != track.id and tally(state, t.topic_ids()).remaining]
         if others:
             console.print(f"Keep going on another track: llmpath track use {others[0].id}")
         return
     if not plan.suggestions:
         console.print(Text("Everything left on this track waits on prerequisites:", style="yellow"))
         for blocked in plan.blocked[:5]:
-            missing = ", ".join(state.roadmap.display_title(m) for m in blocked.missing[:3])
+            missing = ", ".join(state.roadmap.display_title(m, track) for m in blocked.missing[:3])
             more = f" and {len(blocked.missing) - 3} more" if len(blocked.missing) > 3 else ""
-            console.print(f"  {state.roadmap.display_title(blocked.topic)}  needs  {missing}{more}")
+            console.print(f"  {state.roadmap.display_title(blocked.topic, track)}  needs  {missing}{more}")
         console.print("Mark a prerequisite done or skipped (llmpath done|skip TOPIC) to unblock it.")
         return
     first, *rest = plan.suggestions
@@ -182,13 +192,15 @@ def render_next(console: Console, state: State, plan: Plan, percent: float) -> N
     if objectives is not None:  # the stage begins here: say what it is for, in brief
         console.print(FirstLines(objectives, NEXT_OBJECTIVES_LINES))
     links = Links(console.width - PANEL_EDGES - NEXT_LABEL_WIDTH - NEXT_LABEL_GAP - after_bullet(0))
-    console.print(suggestion_panel(state, first, links))
+    console.print(suggestion_panel(state, track, first, links))
     links.print(console)
     if rest:
         console.print(Text("Then", style="bold"))
         console.print(
             bullet_list(
-                [Text.assemble(state.roadmap.display_title(i.topic), (f"  {i.topic}", "dim")) for i in rest], "›", 2
+                [Text.assemble(state.roadmap.display_title(i.topic, track), (f"  {i.topic}", "dim")) for i in rest],
+                "›",
+                2,
             )
         )
     commands = [("Begin it:", f"llmpath start {first.topic}")] if first.status == "todo" else []
@@ -213,10 +225,11 @@ def render_later_starts(console: Console, track: Track, starts: list[str]) -> No
     console.print(Padding(Text(f"llmpath track use {track.id} --from {first}{more}", style="dim"), (0, 0, 0, 2)))
 
 
-def topic_panel(state: State, topic_id: str, parts: list[RenderableType], status: str) -> Panel:
+def topic_panel(state: State, topic_id: str, track: Track | None, parts: list[RenderableType], status: str) -> Panel:
+    """A topic's parts in a box titled as `track` shows the topic (None: a topic no track holds)."""
     return Panel(
         Group(*parts),
-        title=Text(state.roadmap.display_title(topic_id), style="bold"),
+        title=Text(state.roadmap.display_title(topic_id, track), style="bold"),
         title_align="left",
         subtitle=status_text(status),
         subtitle_align="right",
@@ -235,12 +248,12 @@ def one_line(text: str) -> Text:
     return Text(text, no_wrap=True, overflow="ellipsis")
 
 
-def suggestion_panel(state: State, item: Suggestion, links: Links) -> Panel:
+def suggestion_panel(state: State, track: Track, item: Suggestion, links: Links) -> Panel:
     """The topic in brief: where it is, the start of its body, its first checklist points,
     resources and papers (each part's count when some are left out), and why it is next."""
     topic = state.roadmap.topics[item.topic]
     parts: list[RenderableType] = [
-        FirstLines(Text(topic_location(state, topic, item.stage), style="cyan"), NEXT_LOCATION_LINES)
+        FirstLines(Text(topic_location(state, topic, (track, item.stage)), style="cyan"), NEXT_LOCATION_LINES)
     ]
     if topic.body:
         parts.append(FirstLines(Text(topic.body), NEXT_BODY_LINES))
@@ -270,13 +283,21 @@ def suggestion_panel(state: State, item: Suggestion, links: Links) -> Panel:
             facts.add_row(heading, bullet_list(items, symbol, 0))
     facts.add_row(Text("Why next", style="bold"), Text(item.reason))
     parts += [Text(""), facts]
-    return topic_panel(state, item.topic, parts, item.status)
+    return topic_panel(state, item.topic, track, parts, item.status)
 
 
-def render_show(console: Console, state: State, topic: Topic, stages: list[tuple[Track, Stage]], minutes: int) -> None:
-    """A topic in full; `minutes` is the study time logged to it."""
+def render_show(
+    console: Console,
+    state: State,
+    topic: Topic,
+    viewed: tuple[Track, Stage] | None,
+    stages: list[tuple[Track, Stage]],
+    minutes: int,
+) -> None:
+    """A topic in full as the track `viewed` shows it, with every track and stage holding it
+    (`stages`); `minutes` is the study time logged to it."""
     links = Links(console.width - PANEL_EDGES - after_bullet(2))
-    parts = topic_details(state, topic, stages[0][1] if stages else None, links)
+    parts = topic_details(state, topic, viewed, links)
     on = ", ".join(f"{track.id} ({stage.title})" for track, stage in stages)
     from ..domain.study import format_duration
 
@@ -284,7 +305,7 @@ def render_show(console: Console, state: State, topic: Topic, stages: list[tuple
     parts[2:2] = [Text(line, style="dim") for line in ([f"On tracks: {on}"] if on else []) + [studied]]
     if topic.retired:
         parts.insert(0, Text("Retired: this topic left the roadmap; its records are kept.", style="yellow"))
-    console.print(topic_panel(state, topic.id, parts, state.status(topic.id)))
+    console.print(topic_panel(state, topic.id, viewed[0] if viewed else None, parts, state.status(topic.id)))
     links.print(console)
     notes = state.records.topic_notes(topic.id)
     if notes:

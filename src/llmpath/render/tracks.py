@@ -33,8 +33,19 @@ PROGRESS_TITLE_MIN = 16  # the narrowest the stage titles get beside their bars
 
 
 def counts(tally: Tally) -> str:
+    """`3/10 ↷1`: done of the counted topics, the skipped beside them; `0/6 optional` for a group of
+    optional topics only. The other optional topics are told apart (counts_with_optional)."""
+    if not tally.total and tally.optional:
+        return f"{tally.optional_done}/{tally.optional} optional"
     skipped = f" ↷{tally.skipped}" if tally.skipped else ""
     return f"{tally.done}/{tally.counted}{skipped}"
+
+
+def counts_with_optional(tally: Tally) -> str:
+    """counts, then the optional topics beside a group's required ones: `3/10 +1/6 optional`."""
+    if tally.optional and tally.total:
+        return f"{counts(tally)} +{tally.optional_done}/{tally.optional} optional"
+    return counts(tally)
 
 
 def wrapped(text: str, width: int) -> list[str]:
@@ -49,7 +60,7 @@ def render_roadmap(
     tree = Tree(Text(track.title, style="bold"))
     for stage in stages:
         stage_tally = tally(state, stage.topics)
-        label = Text.assemble((stage.title, "bold"), (f"  {counts(stage_tally)}", "dim"))
+        label = Text.assemble((stage.title, "bold"), (f"  {counts_with_optional(stage_tally)}", "dim"))
         if stage.estimate:
             label.append(f"  · {stage.estimate.text()}", style="dim")
         if stage.level:
@@ -62,14 +73,14 @@ def render_roadmap(
                 continue
             topic = state.roadmap.topics[topic_id]
             parent = branch
-            if topic.module and stage.modules:
-                if topic.module not in module_branches:
-                    module = state.roadmap.modules[topic.module]
+            module = state.roadmap.module_on(track, topic_id)
+            if module is not None:
+                if module.id not in module_branches:
                     module_tally = tally(state, state.roadmap.module_topics(module.id))
-                    module_branches[topic.module] = branch.add(
-                        Text.assemble(module.title, (f"  {counts(module_tally)}", "dim"))
+                    module_branches[module.id] = branch.add(
+                        Text.assemble(module.title, (f"  {counts_with_optional(module_tally)}", "dim"))
                     )
-                parent = module_branches[topic.module]
+                parent = module_branches[module.id]
             line = Text.assemble(mark(status), " ", topic.title)
             if topic.optional:
                 line.append(" (optional)", style="dim")
@@ -77,7 +88,7 @@ def render_roadmap(
     console.print(tree, overflow="ellipsis")  # a word too long for its branch is cut, never split
 
 
-def render_list(console: Console, state: State, rows: list[tuple[int, Stage, str]]) -> None:
+def render_list(console: Console, state: State, track: Track, rows: list[tuple[int, Stage, str]]) -> None:
     """One line a topic under stage and module headings: position, mark, id, title. Ids are never
     split (a learner copies them) and titles wrap between words, at any width: an id too long for
     its column takes the line to itself; on a terminal too narrow for most ids to fit in a column
@@ -104,10 +115,11 @@ def render_list(console: Console, state: State, rows: list[tuple[int, Stage, str
         topic = state.roadmap.topics[topic_id]
         if current is None or current[0] != stage.id:
             out.append("\n".join(wrapped(stage.title, width)) + "\n", style="bold")
-        if topic.module and (current is None or current != (stage.id, topic.module)):
-            heading = wrapped(state.roadmap.modules[topic.module].title, width - 2)
+        module = state.roadmap.module_on(track, topic_id)
+        if module is not None and current != (stage.id, module.id):
+            heading = wrapped(module.title, width - 2)
             out.append("".join(f"  {line}\n" for line in heading), style="italic")
-        current = (stage.id, topic.module)
+        current = (stage.id, module.id if module else None)
         out.append(f"{position:>{LIST_POSITION_WIDTH}} ", style="dim")
         out.append_text(mark(state.status(topic_id)))
         title = wrapped(topic.title + (" (optional)" if topic.optional else ""), width - indent)
@@ -171,6 +183,9 @@ def render_progress(console: Console, progress: TrackProgress) -> None:
         facts.append(f"Skipped: {tally.skipped} (left out of the percentage)")
     if tally.in_progress:
         facts.append(f"In progress: {tally.in_progress}")
+    if tally.optional:
+        skipped = f", {tally.optional_skipped} skipped" if tally.optional_skipped else ""
+        facts.append(f"Optional: {tally.optional_done} of {tally.optional} done{skipped} (outside the total)")
     if progress.level is not None:
         reached = progress.level.reached or "none yet"
         facts.append(
@@ -191,7 +206,7 @@ def pace_line(pace: Pace) -> str:
 def time_left_line(progress: TrackProgress) -> str:
     remaining = progress.tally.remaining
     if progress.finished:
-        return "Time left: none, the track is finished (every topic is done or skipped)"
+        return "Time left: none, the track is finished (every required topic is done or skipped)"
     topics = "topic" if remaining == 1 else "topics"
     if progress.weeks_left is not None:
         return f"Time left at this pace: {format_weeks(progress.weeks_left)} for {remaining} {topics}"
@@ -268,8 +283,11 @@ SHOWN_IN_PROGRESS = 3
 def render_status(console: Console, state: State, status: Status) -> None:
     """`llmpath status`: a handful of lines, none wrapped but the streak's; titles are cut to fit,
     never split."""
-    title = state.roadmap.display_title
     brief = status.brief
+
+    def title(topic_id: str) -> str:
+        return state.roadmap.display_title(topic_id, brief.track)
+
     console.print(
         Text.assemble((brief.track.title, "bold"), (f"  {brief.percent}% done ({brief.done} of {brief.total})", "")),
         no_wrap=True, overflow="ellipsis",

@@ -20,6 +20,7 @@ from .schema import (
     Estimate,
     Module,
     Paper,
+    Question,
     Resource,
     Stage,
     Topic,
@@ -37,6 +38,9 @@ TRACK_FIELDS = (
     "paper_target",
     "entry_points",
     "recommended_path",
+    "research_areas",
+    "faq",
+    "closing",
     "stages",
 )
 STAGE_FIELDS = ("id", "title", "summary", "body", "level", "estimate", "topics", "modules", "prerequisites")
@@ -205,6 +209,12 @@ def read_track(
         paper_target=entry.integer("paper_target", 1, 50),
         entry_points=tuple(entry_points),
         recommended_path=entry.texts("recommended_path"),
+        research_areas=entry.texts("research_areas"),
+        faq=tuple(
+            Question(question.text("question"), question.text("answer"))
+            for question in (Entry(raw, path, ("question", "answer")) for path, raw in entry.entries("faq"))
+        ),
+        closing=entry.text("closing", required=False),
     )
 
 

@@ -16,7 +16,10 @@ from ..safetext import MAX_ID, MAX_TEXT, MAX_TITLE, MAX_URL, clipped, unsafe
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # The fields that may be longer than a title; ids get MAX_ID, any other field MAX_TITLE.
-FIELD_LIMITS = {"url": MAX_URL, **dict.fromkeys(("body", "description", "contribution", "checklist"), MAX_TEXT)}
+FIELD_LIMITS = {
+    "url": MAX_URL,
+    **dict.fromkeys(("body", "description", "contribution", "checklist", "answer", "closing"), MAX_TEXT),
+}
 # Only bodies may span lines: the bundled roadmap's hold paragraphs; anything else is one line.
 MULTILINE_FIELDS = ("body",)
 

@@ -69,6 +69,14 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class Question:
+    """A question the source answers for its learners, and its answer."""
+
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
 class Track:
     id: str
     title: str
@@ -79,6 +87,9 @@ class Track:
     paper_target: int | None = None
     entry_points: tuple[EntryPoint, ...] = ()
     recommended_path: tuple[str, ...] = ()
+    research_areas: tuple[str, ...] = ()  # where the source points a learner's own research
+    faq: tuple[Question, ...] = ()
+    closing: str | None = None  # the source's parting advice
 
     def topic_ids(self) -> list[str]:
         return [topic_id for stage in self.stages for topic_id in stage.topics]
@@ -217,10 +228,25 @@ class Roadmap:
         found = self.stage(unit_id)
         return found[1].topics if found else ()
 
-    def display_title(self, topic_id: str) -> str:
-        """A topic's title with its module, since section titles repeat across modules."""
+    def module_on(self, track: Track | None, topic_id: str) -> Module | None:
+        """A topic's module as `track` shows it: its module only where the stage holding it on that
+        track lists the module (a stage may list a module's topics without it: the complete track
+        holds topics of the specialist's modules). A topic off the track, or with no track (one no
+        track holds, such as a retired one), keeps its own: no stage says otherwise. None for a
+        module gone from the roadmap."""
+        module_id = self.topics[topic_id].module
+        if module_id is None:
+            return None
+        stage = self._stage_of.get((track.id, topic_id)) if track is not None else None
+        if stage is not None and module_id not in stage.modules:
+            return None
+        return self.modules.get(module_id)
+
+    def display_title(self, topic_id: str, track: Track | None = None) -> str:
+        """A topic's title with its module, since section titles repeat across modules: the module
+        it has on `track` when a track is viewed (module_on), else its own."""
         topic = self.topics[topic_id]
-        module = self.modules.get(topic.module) if topic.module else None
+        module = self.module_on(track, topic_id)
         return f"{module.title} › {topic.title}" if module else topic.title
 
     def requirements(self, track: Track, topic_id: str) -> list[str]:
@@ -228,21 +254,23 @@ class Roadmap:
 
         A topic's own prerequisites, its module's, and those of the stage that holds it on this
         track: a stage's prerequisites (002's levels build on each other) apply on its own track only.
+        An optional topic is never required, whatever names it.
         """
         own, staged = self.requirement_units(track, topic_id)
+        members = (req for unit in (*own, *staged) for req in self.unit_members(unit))
         # A dict keeps the first place of each topic and finds repeats in constant time.
-        required = dict.fromkeys(req for unit in (*own, *staged) for req in self.unit_members(unit))
+        required = dict.fromkeys(req for req in members if not self.topics[req].optional)
         required.pop(topic_id, None)
         return list(required)
 
-    def requirement_units(self, track: Track, topic_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def requirement_units(self, track: Track | None, topic_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The unit ids behind `requirements`, unexpanded: the topic's own and its module's
-        prerequisites, then those of its stage on `track`."""
+        prerequisites, then those of its stage on `track` (none without a track)."""
         topic = self.topics[topic_id]
         own = tuple(topic.prerequisites)
         if topic.module and topic.module in self.modules:
             own += tuple(self.modules[topic.module].prerequisites)
-        stage = self._stage_of.get((track.id, topic_id))
+        stage = self._stage_of.get((track.id, topic_id)) if track is not None else None
         return own, tuple(stage.prerequisites) if stage is not None else ()
 
 
@@ -269,6 +297,8 @@ def track_from_json(data: dict[str, Any]) -> Track:
             "stages": tuple(stage_from_json(s) for s in data["stages"]),
             "entry_points": tuple(EntryPoint(**e) for e in data["entry_points"]),
             "recommended_path": tuple(data["recommended_path"]),
+            "research_areas": tuple(data["research_areas"]),
+            "faq": tuple(Question(**q) for q in data["faq"]),
         }
     )
 

@@ -39,7 +39,7 @@ Row = tuple[Any, ...]
 SCHEMA = "0010_study_time"
 # How sync lays the roadmap out in the tables. Raise it whenever that changes: a store synced by an
 # older release is then synced again, even from the same roadmap file, instead of being misread.
-STORAGE_VERSION = 2
+STORAGE_VERSION = 3
 
 # The columns every reader of a record kind gets, in this order (see app/readmodel.py for the codec).
 EVENT_FIELDS = ("id", "uid", "change_id", "topic_id", "status", "happened_on", "recorded_at", "note")
@@ -308,7 +308,7 @@ def _tracks(connection: Any) -> tuple[Track, ...]:
     )
 
 
-def _topic(row: Row, prerequisites: list[str]) -> Topic:
+def _topic(row: Row, prerequisites: list[str], aliases: list[str]) -> Topic:
     topic_id, title, module_id, retired, data = row
     return topic_from_json(
         {
@@ -318,9 +318,19 @@ def _topic(row: Row, prerequisites: list[str]) -> Topic:
             "module": module_id,
             "retired": bool(retired),
             "prerequisites": prerequisites,
-            "aliases": [],
+            "aliases": aliases,
         }
     )
+
+
+def _aliases_by_topic(connection: Any, where: str = "", params: tuple = ()) -> dict[str, list[str]]:
+    """Each topic's former ids: every one the roadmap ever gave it, as sync keeps them."""
+    found: dict[str, list[str]] = {}
+    for topic_id, alias in connection.execute(
+        f"SELECT topic_id, alias FROM topic_alias {where} ORDER BY alias", params
+    ):
+        found.setdefault(topic_id, []).append(alias)
+    return found
 
 
 TOPIC_ROW = "SELECT id, title, module_id, retired, data FROM topic"
@@ -333,13 +343,15 @@ def _one_topic(connection: Any, topic_id: str) -> Topic | None:
     if row is None:
         return None
     requires = _requirements(connection, "topic", "WHERE u.id = ?", (topic_id,))
-    return _topic(row, requires.get(topic_id, []))
+    aliases = _aliases_by_topic(connection, "WHERE topic_id = ?", (topic_id,))
+    return _topic(row, requires.get(topic_id, []), aliases.get(topic_id, []))
 
 
 def _all_topics(connection: Any) -> dict[str, Topic]:
     requires = _requirements(connection, "topic")
+    aliases = _aliases_by_topic(connection)
     rows = connection.execute(f"{TOPIC_ROW} WHERE {NOT_ALIAS} ORDER BY retired, position")
-    return {row[0]: _topic(row, requires.get(row[0], [])) for row in rows}
+    return {row[0]: _topic(row, requires.get(row[0], []), aliases.get(row[0], [])) for row in rows}
 
 
 MODULE_ROW = "SELECT id, title, data FROM module"
