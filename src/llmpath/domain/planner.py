@@ -62,7 +62,7 @@ def plan(state: State, track: Track, count: int = 1) -> Plan:
             suggestions.append(Suggestion(topic, stage, "in_progress", f"you started it on {state.since(topic)}"))
 
     blocked: list[Blocked] = []
-    required_first = sorted(enumerate(ordered), key=lambda pair: state.roadmap.topics[pair[1][1]].optional)
+    required_first = sorted(enumerate(ordered), key=lambda pair: state.roadmap.is_optional(pair[1][1]))
     for index, (stage, topic) in required_first:
         if len(suggestions) >= count:
             break
@@ -79,7 +79,7 @@ def plan(state: State, track: Track, count: int = 1) -> Plan:
             Suggestion(topic, stage, "todo", _reason(state, track, stage, topic, requirements, start, index))
         )
 
-    required_open = any(state.status(t) not in CLOSED and not state.roadmap.topics[t].optional for _, t in ordered)
+    required_open = any(state.status(t) not in CLOSED and not state.roadmap.is_optional(t) for _, t in ordered)
     return Plan(track, suggestions[:count], finished=not required_open, blocked=blocked if not suggestions else [])
 
 
@@ -104,12 +104,12 @@ def _reason(
     state: State, track: Track, stage: Stage, topic: str, requirements: list[str], start: str | None, index: int
 ) -> str:
     basis = _basis(state, requirements)
-    if state.roadmap.topics[topic].optional:
+    if state.roadmap.is_optional(topic):
         return f"it is optional, so it comes after every required topic that is ready, and {basis}"
     if start and stage.id == start and index == 0:
         return f"you chose to start at {stage.title}, and {basis}"
     earlier = track.topic_ids()[: track.topic_ids().index(topic)]
-    before = [t for t in earlier if state.status(t) not in CLOSED and not state.roadmap.topics[t].optional]
+    before = [t for t in earlier if state.status(t) not in CLOSED and not state.roadmap.is_optional(t)]
     if before and start:
         return f"it is the next open topic from your starting point, and {basis}"
     if before:
@@ -148,7 +148,7 @@ def prerequisites_of(state: State, track: Track | None, topic_id: str) -> list[P
         else:
             located = roadmap.stage(unit)
             title = located[1].title if located else unit
-        members = [m for m in roadmap.unit_members(unit) if not roadmap.topics[m].optional]
+        members = [m for m in roadmap.unit_members(unit) if not roadmap.is_optional(m)]
         found.append(Prerequisite(unit, title, all(state.status(m) in CLOSED for m in members)))
     return found
 

@@ -151,7 +151,7 @@ def tally(state: State, topics: list[str] | tuple[str, ...]) -> Tally:
     required: list[str] = []
     optional: list[str] = []
     for topic in topics:
-        (optional if state.roadmap.topics[topic].optional else required).append(state.status(topic))
+        (optional if state.roadmap.is_optional(topic) else required).append(state.status(topic))
     return Tally(
         total=len(required),
         done=required.count("done"),

@@ -187,6 +187,7 @@ def read_track(
                 level=stage_entry.text("level", required=False),
                 estimate=_estimate(stage_entry, "estimate"),
                 prerequisites=stage_entry.texts("prerequisites", slugs=True),
+                optional_topics=tuple(t for _, t in ordered if topics[t].optional),
             )
         )
     if not stages:

@@ -66,6 +66,9 @@ class Stage:
     level: str | None = None
     estimate: Estimate | None = None
     prerequisites: tuple[str, ...] = ()
+    # Its topics marked optional, kept with the stage so that the store's read path knows them
+    # from the tracks it loads anyway, without reading every topic (Roadmap.is_optional).
+    optional_topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -185,14 +188,20 @@ class Roadmap:
     _stage_index: dict[str, tuple[Track, Stage]] = field(default_factory=dict, compare=False, repr=False)
     _stage_of: dict[tuple[str, str], Stage] = field(default_factory=dict, compare=False, repr=False)
     _module_members: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
+    _optional: set[str] = field(default_factory=set, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Indexes, so that prerequisites of a large roadmap resolve in linear time.
         for track in self.tracks:
             for stage in track.stages:
                 self._stage_index[stage.id] = (track, stage)
+                self._optional.update(stage.optional_topics)
                 for topic_id in stage.topics:
                     self._stage_of[(track.id, topic_id)] = stage
+
+    def is_optional(self, topic_id: str) -> bool:
+        """True for a topic the roadmap marks optional (a topic no track holds counts nowhere)."""
+        return topic_id in self._optional
 
     def module_members(self, module_id: str) -> Sequence[str]:
         """The topics of a module, retired ones left out, in roadmap order."""
@@ -259,7 +268,7 @@ class Roadmap:
         own, staged = self.requirement_units(track, topic_id)
         members = (req for unit in (*own, *staged) for req in self.unit_members(unit))
         # A dict keeps the first place of each topic and finds repeats in constant time.
-        required = dict.fromkeys(req for req in members if not self.topics[req].optional)
+        required = dict.fromkeys(req for req in members if not self.is_optional(req))
         required.pop(topic_id, None)
         return list(required)
 
@@ -286,6 +295,7 @@ def stage_from_json(data: dict[str, Any]) -> Stage:
             "modules": tuple(data["modules"]),
             "prerequisites": tuple(data["prerequisites"]),
             "estimate": _estimate(data["estimate"]),
+            "optional_topics": tuple(data["optional_topics"]),
         }
     )
 

@@ -39,7 +39,7 @@ Row = tuple[Any, ...]
 SCHEMA = "0010_study_time"
 # How sync lays the roadmap out in the tables. Raise it whenever that changes: a store synced by an
 # older release is then synced again, even from the same roadmap file, instead of being misread.
-STORAGE_VERSION = 3
+STORAGE_VERSION = 4
 
 # The columns every reader of a record kind gets, in this order (see app/readmodel.py for the codec).
 EVENT_FIELDS = ("id", "uid", "change_id", "topic_id", "status", "happened_on", "recorded_at", "note")
