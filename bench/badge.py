@@ -1,6 +1,6 @@
 """The prompt badge: `llmpath badge` (the installed console script) against
 `python -c "import re, sys"`, which is what every pip-generated console script costs before it runs
-a line of ours (goal: 1.15x). A starship custom module runs it at every prompt; the snippets of
+a line of ours (goal: 1.15x), in its default format and with today's study minutes. A starship custom module runs it at every prompt; the snippets of
 `llmpath shell-init` start no Python at all (bench/shell_init.py times them).
 Usage: python bench/badge.py [ROUNDS]
 """
@@ -25,6 +25,7 @@ def main() -> None:
         commands = {
             'python -c "import re, sys"': [sys.executable, "-c", "import re, sys"],
             "llmpath badge": [*llmpath, "badge"],
+            "llmpath badge {today}": [*llmpath, "badge", "--format", "{today} {percent}%"],
         }
         report("Prompt badge", alternate(commands, env, rounds), 'python -c "import re, sys"', BADGE_GOAL)
 
