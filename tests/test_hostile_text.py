@@ -142,6 +142,10 @@ def test_rich_markup_in_a_roadmap_is_shown_literally_everywhere(cli, tmp_path, m
         data["topics"][1]["resources"][0]["title"] = "Site [/]"
         data["topics"][2]["title"] = "Gamma [/bold]"
         data["papers"][0]["title"] = "A Paper [bold]"
+        data["papers"][0]["also_known_as"] = ["Known [red]as"]
+        data["tracks"][0]["research_areas"] = ["Area [blink]"]
+        data["tracks"][0]["faq"] = [{"question": "Why [i]?", "answer": "Because [link=https://evil.example]x"}]
+        data["tracks"][0]["closing"] = "Bye [/]"
 
     path = samples.write(tmp_path / "roadmap.yaml", samples.tiny(hostile))
     monkeypatch.setenv("LLMPATH_ROADMAP", str(path))
@@ -154,6 +158,8 @@ def test_rich_markup_in_a_roadmap_is_shown_literally_everywhere(cli, tmp_path, m
         assert literal in text, literal
     assert "Module [link=https://evil.example]click[/link]" in text
     assert "Gamma [/bold]" in text and "A Paper [bold]" in text and ":smiley:" in text
+    for literal in ["Known [red]as", "Area [blink]", "Why [i]?", "Because [link=https://evil.example]x", "Bye [/]"]:
+        assert literal in text, literal
     assert "\x1b]8" not in text
 
 
