@@ -190,3 +190,14 @@ def test_a_topic_off_the_track_viewed_is_named_with_its_own_module(shared):
     assert ROADMAP.display_title(shared.topic, elsewhere) == f"{shared.module_title} › {shared.title}"
     assert ROADMAP.display_title(shared.topic, tracks[shared.listed_on]) == f"{shared.module_title} › {shared.title}"
     assert ROADMAP.display_title(shared.topic, tracks[shared.bare_on]) == shared.title
+
+
+@pytest.mark.parametrize("shared", SHARED, ids=ids)
+def test_messages_name_a_shared_topic_as_the_active_track_shows_it(cli, shared):
+    qualified = f"{shared.module_title} › {shared.title}"
+    cli("track", "use", shared.bare_on)
+    assert cli("done", shared.topic).stdout.splitlines()[0] == f"✔ done {shared.title}"
+    assert f"noted on {shared.title} (" in cli("note", shared.topic, "why").stdout
+    assert f"  {shared.title}  why" in cli("log").stdout
+    cli("track", "use", shared.listed_on)
+    assert cli("start", shared.topic).stdout.splitlines()[0] == f"▶ in progress {qualified}"

@@ -46,7 +46,7 @@ def note(
     topic_id = one_topic(state, topic)
     day = parse_day(on, today()) if on else today()
     after = changes.add_note(paths_of(ctx), [topic_id], kept, day)
-    say(f"✎ noted on {after.roadmap.display_title(topic_id)} ({day.isoformat()})")
+    say(f"✎ noted on {after.display_title(topic_id)} ({day.isoformat()})")
 
 
 @handle_errors
@@ -70,4 +70,4 @@ def link(
     state = state_of(ctx)
     topic_id = one_topic(state, topic)
     after = changes.add_link(paths_of(ctx), topic_id, kept_url, kept_title)
-    say(f"🔗 linked to {after.roadmap.display_title(topic_id)}: {kept_title or kept_url}")
+    say(f"🔗 linked to {after.display_title(topic_id)}: {kept_title or kept_url}")

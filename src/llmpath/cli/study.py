@@ -206,7 +206,7 @@ def _change(ctx: typer.Context, queries: list[str], status: str, note: str | Non
 
     console = make_console()
     for topic_id in ids:
-        title = after.roadmap.display_title(topic_id)
+        title = after.display_title(topic_id)
         if topic_id in recorded.changed:
             console.print(mark(status), status_text(status), title)
         elif topic_id in recorded.noted:
@@ -216,10 +216,10 @@ def _change(ctx: typer.Context, queries: list[str], status: str, note: str | Non
     from ..domain.planner import ahead_of_prerequisites
 
     for ahead in ahead_of_prerequisites(after, recorded.changed, status):
-        names = ", ".join(after.roadmap.display_title(m) for m in ahead.missing[:3])
+        names = ", ".join(after.roadmap.display_title(m, ahead.track) for m in ahead.missing[:3])
         more = f" and {len(ahead.missing) - 3} more" if len(ahead.missing) > 3 else ""
         console.print(
-            f"notice: {after.roadmap.display_title(ahead.topic)} is ahead of its prerequisites ({names}{more})",
+            f"notice: {after.roadmap.display_title(ahead.topic, ahead.track)} is ahead of its prerequisites ({names}{more})",
             style="yellow",
         )
 

@@ -105,7 +105,7 @@ def _say_logged(state: Any, session: Any) -> None:
     from ..domain.habit import minutes_today
     from ..domain.study import format_duration
 
-    where = f" on {state.roadmap.display_title(session.topic)}" if session.topic else ""
+    where = f" on {state.display_title(session.topic)}" if session.topic else ""
     say(f"⏱ {format_duration(session.minutes)}{where} ({session.studied_on.isoformat()})")
     if session.studied_on == today():
         say(f"Today: {minutes_today(state, today())}")
@@ -125,7 +125,7 @@ def start(ctx: typer.Context, topic: str = OPTIONAL_TOPIC) -> None:
 
     chosen = _topic(ctx, topic)
     after = changes.start_timer(paths_of(ctx), chosen)
-    where = f" on {after.roadmap.display_title(chosen)}" if chosen else ""
+    where = f" on {after.display_title(chosen)}" if chosen else ""
     say(f"⏱ timer started{where}; `llmpath study stop` logs it")
 
 

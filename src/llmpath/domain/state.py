@@ -210,6 +210,11 @@ class State:
         # A store edited by hand may name no track at all: the first one is still a place to stand.
         return self.roadmap.track(chosen) or self.roadmap.track(self.roadmap.default_track) or self.roadmap.tracks[0]
 
+    def display_title(self, topic_id: str) -> str:
+        """A topic's title with its module as the active track shows it (Roadmap.module_on): what a
+        message names a topic by when no other track is in view."""
+        return self.roadmap.display_title(topic_id, self.active_track())
+
     def track(self, name: str | None) -> Track:
         """The named track, or the active one; a name matches an id or a title, case ignored, or
         the start of just one track's id."""

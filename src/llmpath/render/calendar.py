@@ -155,7 +155,7 @@ def _title(state: State, topic: str | None) -> str | None:
     """A topic's display title; its id when the roadmap no longer has it; None for no topic."""
     if topic is None:
         return None
-    return state.roadmap.display_title(topic) if topic in state.roadmap.topics else topic
+    return state.display_title(topic) if topic in state.roadmap.topics else topic
 
 
 def _days(count: int) -> str:

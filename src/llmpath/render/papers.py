@@ -131,9 +131,7 @@ def render_paper(console: Console, state: State, paper: Paper, reads: list[Read]
     if paper.topics:
         parts += [Text(""), Text("Topics", style="bold")]
         parts.append(
-            bullet_list(
-                [Text(state.roadmap.display_title(t)) for t in paper.topics if t in state.roadmap.topics], "•", 2
-            )
+            bullet_list([Text(state.display_title(t)) for t in paper.topics if t in state.roadmap.topics], "•", 2)
         )
     console.print(Panel(Group(*parts), title=Text(paper.title, style="bold"), title_align="left", box=box.ROUNDED))
     if not reads:

@@ -105,7 +105,7 @@ def render_stage_info(console: Console, state: State, track: Track, stage: Stage
     topics.add_column(width=INDENT + 1, justify="right", no_wrap=True)
     topics.add_column(ratio=1, overflow="fold")  # an id too long for the line is folded, whole
     for topic_id in stage.topics:
-        title = state.roadmap.display_title(topic_id)
+        title = state.roadmap.display_title(topic_id, track)
         topics.add_row(mark(state.status(topic_id)), Text.assemble(title, (f"  {topic_id}", "dim")))
     console.print(topics)
 

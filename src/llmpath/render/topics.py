@@ -346,7 +346,7 @@ def render_log(console: Console, state: State, entries: list[LogEntry]) -> None:
         day = entry.day.isoformat()
         undone = Text(" (undone)", style="dim") if entry.undone else Text("")
         for event in entry.events:
-            title = state.roadmap.display_title(event.topic) if event.topic in state.roadmap.topics else event.topic
+            title = state.display_title(event.topic) if event.topic in state.roadmap.topics else event.topic
             line = Text.assemble(title, undone, ("  " + event.note if event.note else "", "dim"))
             grid.add_row(day, status_text(event.status), line)
         for read in entry.reads:
@@ -381,7 +381,7 @@ LOG_LABELS = {
 
 
 def _title_of(state: State, topic_id: str) -> str:
-    return state.roadmap.display_title(topic_id) if topic_id in state.roadmap.topics else topic_id
+    return state.display_title(topic_id) if topic_id in state.roadmap.topics else topic_id
 
 
 def _session_line(state: State, session: StudySession, change: Change, undone: Text) -> Text:
@@ -415,5 +415,5 @@ def render_undone(console: Console, after: State, change: Change, events: list[E
         console.print("↶ undone:", change.summary)
         return
     for event in events:
-        title = after.roadmap.display_title(event.topic) if event.topic in after.roadmap.topics else event.topic
+        title = after.display_title(event.topic) if event.topic in after.roadmap.topics else event.topic
         console.print("↶ undone:", status_text(event.status), "→", status_text(after.status(event.topic)), " ", title)
