@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from llmpath import paths
 from llmpath.domain.papers import PaperLog, Read, TargetChange, suggest
 from llmpath.roadmap.loader import load_roadmap
+from llmpath.roadmap.schema import PRIORITIES
 
 pytestmark = pytest.mark.stores
 
@@ -103,10 +104,34 @@ def test_view_has_eight_weeks_and_days_left():
 def test_suggest_puts_unread_essentials_first_and_prefers_the_topic_in_focus():
     roadmap = load_roadmap(paths.bundled_roadmap())
     track = roadmap.track("developer")
-    picks = suggest(roadmap.papers.values(), {"bert"}, ["sft-advanced-peft"], track.topic_ids(), 3)
+    picks = suggest(roadmap.papers_of_priority, {"bert"}, ["sft-advanced-peft"], track.topic_ids(), 3)
     assert picks[0].id == "lora"
     assert all(p.priority == "Essential" for p in picks)
-    assert "bert" not in [p.id for p in suggest(roadmap.papers.values(), {"bert"}, [], track.topic_ids(), 60)]
+    assert "bert" not in [p.id for p in suggest(roadmap.papers_of_priority, {"bert"}, [], track.topic_ids(), 60)]
+
+
+BUNDLED = load_roadmap(paths.bundled_roadmap())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    read=st.sets(st.sampled_from(sorted(BUNDLED.papers))),
+    focus=st.lists(st.sampled_from(sorted(BUNDLED.topics)), max_size=3),
+    track=st.sampled_from([t.id for t in BUNDLED.tracks]),
+    count=st.integers(1, 90),
+)
+def test_suggest_ranks_all_unread_papers_as_one_sort_would(read, focus, track, count):
+    """Reading the catalog a priority at a time gives what ranking every unread paper at once gives."""
+    topics = BUNDLED.track(track).topic_ids()
+    order = {topic: i for i, topic in enumerate(topics)}
+
+    def rank(paper):
+        on_track = [order[t] for t in paper.topics if t in order]
+        closeness = 0 if set(focus) & set(paper.topics) else 1 if on_track else 2
+        return (PRIORITIES.index(paper.priority), closeness, min(on_track, default=len(order)), paper.year or 0)
+
+    everything = sorted((p for p in BUNDLED.papers.values() if p.id not in read), key=rank)[:count]
+    assert suggest(BUNDLED.papers_of_priority, read, focus, topics, count) == everything
 
 
 # --- CLI ---------------------------------------------------------------------------------------------
@@ -278,6 +303,12 @@ def test_papers_next(cli, cli_json):
     first = cli_json("papers", "next")["papers"][0]
     assert first["priority"] == "Essential" and first["id"] == "rag"
     assert "Log one" in cli("papers", "next").stdout
+    # The store reads the catalog a priority at a time: all Essential papers, then Important ones...
+    many = cli_json("papers", "next", "-n", "50")["papers"]
+    priorities = [paper["priority"] for paper in many]
+    assert len(many) == 50 and priorities == sorted(priorities, key=PRIORITIES.index)
+    essential = {paper.id for paper in BUNDLED.papers.values() if paper.priority == "Essential"}
+    assert essential == {paper["id"] for paper in many if paper["priority"] == "Essential"}
 
 
 def test_next_and_progress_gain_a_papers_line(cli, cli_json):

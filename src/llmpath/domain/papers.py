@@ -6,7 +6,7 @@ A paper read twice in one week stays twice in the history but counts once toward
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -246,19 +246,32 @@ class PaperLog:
 
 
 def suggest(
-    papers: Iterable[Paper], read: set[str], focus: list[str], track_topics: list[str], count: int = 1
+    papers_of_priority: Callable[[str], Iterable[Paper]],
+    read: set[str],
+    focus: list[str],
+    track_topics: list[str],
+    count: int = 1,
 ) -> list[Paper]:
-    """Unread catalog papers: Essential first, then those tied to the topics in focus, then to the track."""
+    """Unread catalog papers: Essential first, then those tied to the topics in focus, then to the track.
+
+    The papers come a priority at a time (`papers_of_priority`, Essential first), and a lower one is
+    read only when the ones above leave fewer than `count` unread: on a large catalog, the
+    suggestion reads the Essential papers and no more."""
     order = {topic: i for i, topic in enumerate(track_topics)}
     focus_set = set(focus)
 
-    def rank(paper: Paper) -> tuple[int, int, int, int]:
+    def rank(paper: Paper) -> tuple[int, int, int]:
         on_track = [order[t] for t in paper.topics if t in order]
         closeness = 0 if focus_set & set(paper.topics) else 1 if on_track else 2
-        return (PRIORITIES.index(paper.priority), closeness, min(on_track, default=len(order)), paper.year or 0)
+        return (closeness, min(on_track, default=len(order)), paper.year or 0)
 
-    unread = [p for p in papers if p.id not in read and not p.own]
-    return sorted(unread, key=rank)[:count]
+    chosen: list[Paper] = []
+    for priority in PRIORITIES:
+        if len(chosen) >= count:
+            break
+        unread = [p for p in papers_of_priority(priority) if p.id not in read and not p.own]
+        chosen += sorted(unread, key=rank)[: count - len(chosen)]
+    return chosen
 
 
 def suggested_papers(
@@ -270,7 +283,8 @@ def suggested_papers(
     track = track or state.active_track()
     if focus is None:
         focus = [s.topic for s in plan(state, track, 3).suggestions]
-    return suggest(state.papers.values(), state.paper_log.read_ids(), focus, learning_order(state, track), count)
+    read = state.paper_log.read_ids()
+    return suggest(state.roadmap.papers_of_priority, read, focus, learning_order(state, track), count)
 
 
 def week_summary(state: State, track: Track, today: date, focus: list[str] | None = None) -> dict[str, Any]:

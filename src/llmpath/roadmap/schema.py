@@ -177,7 +177,8 @@ class Catalog(Mapping[str, T]):
 @dataclass(frozen=True)
 class Roadmap:
     """The roadmap. Built whole by the loader; the store builds it with Catalogs and overrides the
-    two lookups that would otherwise walk every topic or paper (module_members, papers_about)."""
+    lookups that would otherwise walk every topic or paper (module_members, papers_about,
+    papers_of_priority)."""
 
     version: int
     default_track: str
@@ -214,6 +215,10 @@ class Roadmap:
     def papers_about(self, topic_id: str) -> list[Paper]:
         """The catalog's papers tied to a topic, in catalog order."""
         return [p for p in self.papers.values() if topic_id in p.topics]
+
+    def papers_of_priority(self, priority: str) -> list[Paper]:
+        """The catalog's papers of one priority, in catalog order."""
+        return [p for p in self.papers.values() if p.priority == priority]
 
     def track(self, track_id: str) -> Track | None:
         return next((t for t in self.tracks if t.id == track_id), None)

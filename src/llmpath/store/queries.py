@@ -67,13 +67,20 @@ TIMER_FIELDS = ("id", "uid", "change_id", "topic_id", "started_at")
 # goes, so that a damaged one is left out of counts and first days too, not only of the lists of
 # readings. SQLite keeps any value in any column; PostgreSQL's column types keep only sound ones.
 # ROW_ORDER: the order rows were written in, for a table whose rows have no number of their own.
+# PAPER_PRIORITY: a catalog paper's priority, kept in its JSON data column.
 DIALECTS = {
     "sqlite": {
         "SOUND_READ": "typeof(r.change_id) = 'integer' AND typeof(r.paper_id) = 'text'"
         " AND r.read_on GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'",
         "ROW_ORDER": "rowid",
+        "PAPER_PRIORITY": "json_extract(data, '$.priority')",
     },
-    "postgresql": {"SOUND_READ": "TRUE", "ROW_ORDER": "ctid", "LEARNER": "current_user"},
+    "postgresql": {
+        "SOUND_READ": "TRUE",
+        "ROW_ORDER": "ctid",
+        "LEARNER": "current_user",
+        "PAPER_PRIORITY": "data->>'priority'",
+    },
 }
 DIALECTS["sqlite"]["LEARNER"] = "''"  # who the learner is: SQLite's store has one, the database user on a server
 
@@ -222,6 +229,11 @@ class StoredRoadmap(Roadmap):
             )
         ]
         return [self.papers[i] for i in ids if i in self.papers]
+
+    def papers_of_priority(self, priority: str) -> list[Paper]:
+        return list(
+            _papers(self.connection, f"WHERE {_sql(self.connection, 'PAPER_PRIORITY')} = ?", (priority,)).values()
+        )
 
 
 # The tracks read in this process, by the synced roadmap's digest and storage version: the one
@@ -401,8 +413,14 @@ def _one_paper(connection: Any, paper_id: str) -> Paper | None:
 
 
 def _all_papers(connection: Any) -> dict[str, Paper]:
-    topics = _paper_topics(connection)
-    return {row[0]: _paper(row, topics.get(row[0], [])) for row in connection.execute(f"{PAPER_ROW} ORDER BY position")}
+    return _papers(connection)
+
+
+def _papers(connection: Any, where: str = "", params: tuple = ()) -> dict[str, Paper]:
+    """The catalog's papers (those `where` picks), in catalog order."""
+    topics = _paper_topics(connection, f"WHERE paper_id IN (SELECT id FROM paper {where})" if where else "", params)
+    rows = connection.execute(f"{PAPER_ROW} {where} ORDER BY position", params)
+    return {row[0]: _paper(row, topics.get(row[0], [])) for row in rows}
 
 
 # --- the learner's records -------------------------------------------------------------------------
