@@ -409,6 +409,6 @@ def test_markdown_checklist(cli):
     text = cli("export", "--markdown").stdout
     assert text.startswith("# LLM development roadmap\n")
     assert "- [x] Mathematical foundations\n" in text
-    assert "- [x] ~~Machine learning foundations~~ *(skipped)*\n" in text
+    assert "- [x] ~~Machine learning foundations~~ *(optional)* *(skipped)*\n" in text
     assert "- [ ] Preprocessing *(in progress)*\n" in text
     assert "### Tokenization\n" in text and "## Part 1: The foundations (0/30)" in text

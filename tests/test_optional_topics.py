@@ -104,3 +104,31 @@ def test_show_names_what_a_topic_builds_on_and_an_open_optional_topic_leaves_it_
     cli("done", "alpha", "beta")
     assert "Builds on: First (first, met)" in cli("show", "gamma").stdout
     assert cli_json("show", "gamma")["prerequisites"] == [{"id": "first", "title": "First", "met": True}]
+
+
+def test_an_optional_topic_done_is_not_this_weeks_progress_nor_pace(cli, cli_json, optional_roadmap):
+    cli("done", "extra")
+    data = cli_json("progress")
+    assert (data["done_this_week"], data["optional"]["done"]) == (0, 1)
+    assert cli_json("status")["done_this_week"] == 0
+    assert "- [x] Extra *(optional)*" in cli("export", "--markdown").stdout
+
+
+def test_a_stage_of_optional_topics_only_has_nothing_left_to_count(cli, cli_json, tmp_path, monkeypatch):
+    def extras(data):
+        with_optional_topic(data)
+        data["topics"].append({"id": "more", "title": "More", "optional": True})
+        data["tracks"][0]["stages"].append({"id": "extras", "title": "Extras", "topics": ["more"]})
+
+    monkeypatch.setenv("LLMPATH_ROADMAP", str(samples.write(tmp_path / "extras.yaml", samples.tiny(extras))))
+    stage = cli_json("progress")["stages"][-1]
+    assert (stage["total"], stage["percent"], stage["optional"]) == (0, 100.0, {"done": 0, "skipped": 0, "total": 1})
+    assert "Extras  0/1 optional" in cli("roadmap").stdout
+
+
+def test_what_show_calls_met_is_what_next_goes_by_after_a_later_start(cli, cli_json):
+    """Starting at a later stage takes the stages before it as known: `show` and `next` agree."""
+    cli("track", "use", "developer", "--from", "2")
+    first = cli_json("next")["next"][0]
+    assert first["prerequisites"] and all(p["met"] for p in first["prerequisites"])
+    assert ", met)" in cli("show", first["id"]).stdout

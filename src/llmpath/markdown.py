@@ -29,7 +29,7 @@ def checklist(state: State, track: Track) -> str:
     ]
     for stage in track.stages:
         stage_tally = tally(state, stage.topics)
-        lines += ["", f"## {escape(stage.title)} ({stage_tally.done}/{stage_tally.counted})", ""]
+        lines += ["", f"## {escape(stage.title)} ({stage_tally.fraction(with_optional=True)})", ""]
         current_module: Module | None = None
         for topic_id in stage.topics:
             topic = state.roadmap.topics[topic_id]
@@ -40,5 +40,6 @@ def checklist(state: State, track: Track) -> str:
             status = state.status(topic_id)
             box = "x" if status in ("done", "skipped") else " "
             title = f"~~{escape(topic.title)}~~" if status == "skipped" else escape(topic.title)
-            lines.append(f"- [{box}] {title}{STATUS_NOTES.get(status, '')}")
+            optional = " *(optional)*" if state.roadmap.is_optional(topic_id) else ""
+            lines.append(f"- [{box}] {title}{optional}{STATUS_NOTES.get(status, '')}")
     return "\n".join(lines).replace("\n\n\n", "\n\n") + "\n"

@@ -46,7 +46,7 @@ def topic_json(state: State, topic_id: str, track: Track | None) -> dict[str, An
         "display_title": state.roadmap.display_title(topic.id, track),
         "module": module.id if module else None,
         "status": state.status(topic.id),
-        "optional": topic.optional,
+        "optional": state.roadmap.is_optional(topic.id),
         "body": topic.body,
         "checklist": [{"group": g.title, "items": list(g.items)} for g in topic.checklist],
         "resources": [{"title": r.title, "url": r.url, "for": r.serves} for r in topic.resources],
@@ -379,9 +379,11 @@ def show(
         return
     topic_id = one_topic(state, topic)
     stages = [(track, stage) for track in state.roadmap.tracks for stage in track.stages if topic_id in stage.topics]
-    # Shown as the active track shows it; a topic off that track, as the first track holding it does.
-    active = state.active_track().id
-    viewed = next((pair for pair in stages if pair[0].id == active), stages[0] if stages else None)
+    # Shown as its home track shows it: the active track, or for a topic off it the first holding it.
+    from ..domain.planner import home_track
+
+    home = home_track(state, topic_id)
+    viewed = next((pair for pair in stages if home is not None and pair[0].id == home.id), None)
     minutes = topic_minutes(state, topic_id)
     if as_json:
         history = [{**e.to_json(), "undone": e.reverted} for e in state.history(topic_id)]

@@ -105,7 +105,7 @@ def _topic_row(state: State, track: Track, stage: Stage, topic_id: str) -> dict:
         "stage": stage.id,
         "module": module.id if module else None,
         "status": state.status(topic_id),
-        "optional": topic.optional,
+        "optional": state.roadmap.is_optional(topic_id),
     }
 
 

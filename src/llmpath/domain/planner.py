@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..roadmap.schema import Stage, Track
+from .progress import tally
 from .stages import find_stage
 from .state import CLOSED, State
 
@@ -69,9 +70,7 @@ def plan(state: State, track: Track, count: int = 1) -> Plan:
         if state.status(topic) != "todo":
             continue
         requirements = state.roadmap.requirements(track, topic)
-        missing = tuple(
-            r for r in requirements if state.status(r) not in CLOSED and (r not in assumed or topic in assumed)
-        )
+        missing = tuple(r for r in requirements if not met(state, r, topic, assumed))
         if missing:
             blocked.append(Blocked(topic, missing))
             continue
@@ -79,8 +78,14 @@ def plan(state: State, track: Track, count: int = 1) -> Plan:
             Suggestion(topic, stage, "todo", _reason(state, track, stage, topic, requirements, start, index))
         )
 
-    required_open = any(state.status(t) not in CLOSED and not state.roadmap.is_optional(t) for _, t in ordered)
-    return Plan(track, suggestions[:count], finished=not required_open, blocked=blocked if not suggestions else [])
+    finished = tally(state, track.topic_ids()).remaining == 0
+    return Plan(track, suggestions[:count], finished=finished, blocked=blocked if not suggestions else [])
+
+
+def met(state: State, requirement: str, topic: str, assumed: set[str]) -> bool:
+    """A requirement of `topic` is met when it is done or skipped, or when it lies before the
+    learner's starting stage (`assumed`) and the topic does not."""
+    return state.status(requirement) in CLOSED or (requirement in assumed and topic not in assumed)
 
 
 def later_starts(state: State, track: Track) -> list[str]:
@@ -103,7 +108,7 @@ def later_starts(state: State, track: Track) -> list[str]:
 def _reason(
     state: State, track: Track, stage: Stage, topic: str, requirements: list[str], start: str | None, index: int
 ) -> str:
-    basis = _basis(state, requirements)
+    basis = _basis(state, track, requirements)
     if state.roadmap.is_optional(topic):
         return f"it is optional, so it comes after every required topic that is ready, and {basis}"
     if start and stage.id == start and index == 0:
@@ -117,10 +122,10 @@ def _reason(
     return f"it is the first open topic of {track.title}, and {basis}"
 
 
-def _basis(state: State, requirements: list[str]) -> str:
+def _basis(state: State, track: Track, requirements: list[str]) -> str:
     if not requirements:
         return "it has no prerequisites"
-    shown = ", ".join(state.roadmap.topics[r].title for r in requirements[:3])
+    shown = ", ".join(state.roadmap.display_title(r, track) for r in requirements[:3])
     more = f" and {len(requirements) - 3} more" if len(requirements) > 3 else ""
     return f"its prerequisites are met ({shown}{more})"
 
@@ -139,6 +144,7 @@ def prerequisites_of(state: State, track: Track | None, topic_id: str) -> list[P
     when no track holds it), in the roadmap's order."""
     roadmap = state.roadmap
     own, staged = roadmap.requirement_units(track, topic_id)
+    assumed = _ordered(track, state.start_stage(track))[1] if track is not None else set()
     found = []
     for unit in dict.fromkeys((*own, *staged)):
         if unit in roadmap.topics:
@@ -148,8 +154,8 @@ def prerequisites_of(state: State, track: Track | None, topic_id: str) -> list[P
         else:
             located = roadmap.stage(unit)
             title = located[1].title if located else unit
-        members = [m for m in roadmap.unit_members(unit) if not roadmap.is_optional(m)]
-        found.append(Prerequisite(unit, title, all(state.status(m) in CLOSED for m in members)))
+        members = [m for m in roadmap.unit_members(unit) if not roadmap.is_optional(m) and m != topic_id]
+        found.append(Prerequisite(unit, title, all(met(state, m, topic_id, assumed) for m in members)))
     return found
 
 

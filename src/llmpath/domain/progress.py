@@ -51,6 +51,17 @@ class Tally:
     def remaining(self) -> int:
         return self.counted - self.done
 
+    def fraction(self, with_optional: bool = False) -> str:
+        """How every view writes the counts: `3/10 ↷1`, done of the counted topics with the skipped
+        beside them; `0/6 optional` for a group of optional topics only; `with_optional`, the
+        optional ones after a group's required ones, `3/10 +1/6 optional`."""
+        optional = f"{self.optional_done}/{self.optional} optional"
+        if not self.total and self.optional:
+            return optional
+        skipped = f" ↷{self.skipped}" if self.skipped else ""
+        shown = f"{self.done}/{self.counted}{skipped}"
+        return f"{shown} +{optional}" if with_optional and self.optional else shown
+
     def as_dict(self) -> dict[str, object]:
         return {
             "done": self.done,
@@ -63,16 +74,17 @@ class Tally:
 
     @property
     def percent(self) -> float:
-        """Done of counted, to a tenth: 100 for a stage whose required topics are all skipped."""
+        """Done of counted, to a tenth: 100 for a group with nothing left to count (its required
+        topics all skipped, or none but optional ones), 0 for an empty one."""
         if self.counted <= 0:
-            return 100.0 if self.total else 0.0
+            return 100.0 if self.total or self.optional else 0.0
         return round(100.0 * self.done / self.counted, 1)
 
     @property
     def whole_percent(self) -> int:
         """Done of counted in whole percent, from the counts (not from `percent`, already rounded)."""
         if self.counted <= 0:
-            return 100 if self.total else 0
+            return 100 if self.total or self.optional else 0
         return round(100 * self.done / self.counted)
 
 
@@ -169,10 +181,12 @@ def done_in_week(state: State, topics: Iterable[str], today: date) -> int:
 
 
 def _done_dates(state: State, topics: Iterable[str]) -> list[date]:
+    """The days the required topics among `topics` were done: what this week's count and the pace
+    go by, as the totals do."""
     dates = []
     for topic in topics:
         since = state.since(topic)
-        if since is not None and state.status(topic) == "done":
+        if since is not None and state.status(topic) == "done" and not state.roadmap.is_optional(topic):
             dates.append(since)
     return dates
 

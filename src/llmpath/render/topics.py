@@ -125,7 +125,7 @@ def topic_location(state: State, topic: Topic, place: tuple[Track, Stage] | None
             parts.append(module.difficulty)
     if stage is not None and stage.estimate:
         parts.append(f"stage estimate {stage.estimate.text()}")
-    if topic.optional:
+    if state.roadmap.is_optional(topic.id):
         parts.append("optional")
     return " · ".join(parts)
 

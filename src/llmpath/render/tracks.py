@@ -32,22 +32,6 @@ PROGRESS_BAR_MIN = 10  # below this, a stage's title goes on a line of its own a
 PROGRESS_TITLE_MIN = 16  # the narrowest the stage titles get beside their bars
 
 
-def counts(tally: Tally) -> str:
-    """`3/10 ↷1`: done of the counted topics, the skipped beside them; `0/6 optional` for a group of
-    optional topics only. The other optional topics are told apart (counts_with_optional)."""
-    if not tally.total and tally.optional:
-        return f"{tally.optional_done}/{tally.optional} optional"
-    skipped = f" ↷{tally.skipped}" if tally.skipped else ""
-    return f"{tally.done}/{tally.counted}{skipped}"
-
-
-def counts_with_optional(tally: Tally) -> str:
-    """counts, then the optional topics beside a group's required ones: `3/10 +1/6 optional`."""
-    if tally.optional and tally.total:
-        return f"{counts(tally)} +{tally.optional_done}/{tally.optional} optional"
-    return counts(tally)
-
-
 def wrapped(text: str, width: int) -> list[str]:
     """Lines of at most `width` columns, broken between words only: a word longer than the line
     keeps its line to itself, whole (an id a learner copies, a title's long word)."""
@@ -60,7 +44,7 @@ def render_roadmap(
     tree = Tree(Text(track.title, style="bold"))
     for stage in stages:
         stage_tally = tally(state, stage.topics)
-        label = Text.assemble((stage.title, "bold"), (f"  {counts_with_optional(stage_tally)}", "dim"))
+        label = Text.assemble((stage.title, "bold"), (f"  {stage_tally.fraction(with_optional=True)}", "dim"))
         if stage.estimate:
             label.append(f"  · {stage.estimate.text()}", style="dim")
         if stage.level:
@@ -78,11 +62,11 @@ def render_roadmap(
                 if module.id not in module_branches:
                     module_tally = tally(state, state.roadmap.module_topics(module.id))
                     module_branches[module.id] = branch.add(
-                        Text.assemble(module.title, (f"  {counts_with_optional(module_tally)}", "dim"))
+                        Text.assemble(module.title, (f"  {module_tally.fraction(with_optional=True)}", "dim"))
                     )
                 parent = module_branches[module.id]
             line = Text.assemble(mark(status), " ", topic.title)
-            if topic.optional:
+            if state.roadmap.is_optional(topic_id):
                 line.append(" (optional)", style="dim")
             parent.add(line)
     console.print(tree, overflow="ellipsis")  # a word too long for its branch is cut, never split
@@ -122,7 +106,7 @@ def render_list(console: Console, state: State, track: Track, rows: list[tuple[i
         current = (stage.id, module.id if module else None)
         out.append(f"{position:>{LIST_POSITION_WIDTH}} ", style="dim")
         out.append_text(mark(state.status(topic_id)))
-        title = wrapped(topic.title + (" (optional)" if topic.optional else ""), width - indent)
+        title = wrapped(topic.title + (" (optional)" if state.roadmap.is_optional(topic_id) else ""), width - indent)
         if beside and len(topic_id) <= id_width:
             out.append(f" {topic_id.ljust(id_width)}  ")
         elif beside:  # a long id gets its own line
@@ -141,7 +125,7 @@ def progress_figures(tally: Tally, bar_width: int, percent_width: int, counts_wi
     counted = max(tally.counted, 0)
     return Text.assemble(
         bar(tally.done if counted else 1, counted or 1, bar_width),
-        f"  {f'{tally.percent:g}%':>{percent_width}}  {counts(tally):>{counts_width}}",
+        f"  {f'{tally.percent:g}%':>{percent_width}}  {tally.fraction():>{counts_width}}",
     )
 
 
@@ -149,7 +133,7 @@ def render_progress(console: Console, progress: TrackProgress) -> None:
     rows: list[tuple[Text, Tally]] = [(Text(sp.stage.title), sp.tally) for sp in progress.stages]
     rows.append((Text("Overall", style="bold"), progress.tally))
     percent_width = max(len(f"{t.percent:g}%") for _, t in rows)
-    counts_width = max(len(counts(t)) for _, t in rows)
+    counts_width = max(len(t.fraction()) for _, t in rows)
     figures_width = percent_width + counts_width + 4  # and the bar, two spaces before each figure
     bar_width = min(PROGRESS_BAR_WIDTH, console.width - PROGRESS_TITLE_MIN - 2 - figures_width)
     console.print(Text(progress.track.title, style="bold"))
@@ -272,7 +256,7 @@ def render_tracks(console: Console, rows: list[tuple[Track, Tally, bool]]) -> No
     table.add_column("done", justify="right")
     for track, track_tally, active in rows:
         track_bar = bar(track_tally.percent, 100, 12)
-        table.add_row("*" if active else "", track.id, track.title, track_bar, counts(track_tally))
+        table.add_row("*" if active else "", track.id, track.title, track_bar, track_tally.fraction())
     console.print(table)
     console.print(Text("* active track · switch with: llmpath track use NAME", style="dim"))
 

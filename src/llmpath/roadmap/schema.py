@@ -300,7 +300,7 @@ def stage_from_json(data: dict[str, Any]) -> Stage:
             "modules": tuple(data["modules"]),
             "prerequisites": tuple(data["prerequisites"]),
             "estimate": _estimate(data["estimate"]),
-            "optional_topics": tuple(data["optional_topics"]),
+            "optional_topics": tuple(data.get("optional_topics", ())),
         }
     )
 
@@ -312,8 +312,8 @@ def track_from_json(data: dict[str, Any]) -> Track:
             "stages": tuple(stage_from_json(s) for s in data["stages"]),
             "entry_points": tuple(EntryPoint(**e) for e in data["entry_points"]),
             "recommended_path": tuple(data["recommended_path"]),
-            "research_areas": tuple(data["research_areas"]),
-            "faq": tuple(Question(**q) for q in data["faq"]),
+            "research_areas": tuple(data.get("research_areas", ())),
+            "faq": tuple(Question(**q) for q in data.get("faq", ())),
         }
     )
 
