@@ -222,6 +222,21 @@ def test_control_bidi_and_invisible_characters_are_refused(change, expected):
     assert message.isprintable()
 
 
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"faq": "oops"}, "tracks[0].faq: expected a list, got text"),
+        ({"faq": [{"question": "q"}]}, "tracks[0].faq[0]: missing required field 'answer'"),
+        ({"faq": [{"question": "q", "answer": "a", "by": "x"}]}, "tracks[0].faq[0]: unknown field 'by'"),
+        ({"research_areas": 5}, "tracks[0].research_areas: expected a list, got a number"),
+        ({"closing": ["x"]}, "tracks[0].closing: expected non-empty text, got a list"),
+        ({"closing": "bye\x1b[2J"}, "tracks[0].closing: contains U+001B"),
+    ],
+)
+def test_a_tracks_questions_research_areas_and_closing_advice_are_checked(fields, expected):
+    assert expected in broken(lambda d: d["tracks"][0].update(fields))
+
+
 def test_a_body_may_span_lines_and_hold_tabs():
     roadmap = parse(samples.tiny(lambda d: d["topics"][0].update(body="First.\n\n\tSecond.\n")))
     assert roadmap.topics["alpha"].body == "First.\n\n\tSecond."

@@ -43,10 +43,18 @@ class Plan:
 def _ordered(track: Track, start_stage: str | None) -> tuple[list[tuple[Stage, str]], set[str]]:
     """Topics from the starting stage on, then the earlier ones; and the topics assumed known."""
     pairs = [(stage, topic) for stage in track.stages for topic in stage.topics]
-    if not start_stage:
-        return pairs, set()
-    cut = next(i for i, (stage, _) in enumerate(pairs) if stage.id == start_stage)
-    return pairs[cut:] + pairs[:cut], {topic for _, topic in pairs[:cut]}
+    assumed = _assumed(track, start_stage)
+    return [p for p in pairs if p[1] not in assumed] + [p for p in pairs if p[1] in assumed], assumed
+
+
+def _assumed(track: Track, start_stage: str | None) -> set[str]:
+    """The topics of the stages before the learner's starting stage: taken as known."""
+    known: set[str] = set()
+    for stage in track.stages if start_stage else ():
+        if stage.id == start_stage:
+            break
+        known.update(stage.topics)
+    return known
 
 
 def learning_order(state: State, track: Track) -> list[str]:
@@ -144,7 +152,7 @@ def prerequisites_of(state: State, track: Track | None, topic_id: str) -> list[P
     when no track holds it), in the roadmap's order."""
     roadmap = state.roadmap
     own, staged = roadmap.requirement_units(track, topic_id)
-    assumed = _ordered(track, state.start_stage(track))[1] if track is not None else set()
+    assumed = _assumed(track, state.start_stage(track)) if track is not None else set()
     found = []
     for unit in dict.fromkeys((*own, *staged)):
         if unit in roadmap.topics:
